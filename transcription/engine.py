@@ -83,7 +83,9 @@ def vad_options(options: TranscriptionOptions) -> VadOptions:
 
 
 def _convert(segment: object, channel: int) -> Segment:
-    words = tuple(Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability)) for w in (segment.words or ()))
+    words = tuple(
+        Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability)) for w in (segment.words or ())
+    )
     return Segment(
         channel=channel,
         start=float(segment.start),
@@ -113,7 +115,7 @@ def engine_key(options: TranscriptionOptions) -> EngineKey:
 
 
 def get_engine(options: TranscriptionOptions) -> WhisperEngine:
-    """The cached engine for these options' model, device and compute type."""
+    """Return the cached engine for these options' model, device and compute type."""
     key = engine_key(options)
     with _LOCK:
         engine = _ENGINES.get(key)

@@ -103,7 +103,7 @@ def remove_repeated_ngrams(words: list[Word], max_repeats: int) -> list[Word]:
 
 
 def apply_guards(segments: list[Segment], options: TranscriptionOptions) -> tuple[list[Word], list[GuardDrop]]:
-    """The words of the segments that survive, in order, and what was dropped."""
+    """Return the words of the segments that survive, in order, and what was dropped."""
     words: list[Word] = []
     drops: list[GuardDrop] = []
     for segment in segments:

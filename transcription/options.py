@@ -49,7 +49,7 @@ class TranscriptionOptions:
     redact: bool = True
 
     def with_(self, **changes: object) -> TranscriptionOptions:
-        """A copy with some fields changed (the object itself is frozen)."""
+        """Return a copy with some fields changed (the object itself is frozen)."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
@@ -75,7 +75,7 @@ def parse_channels(text: str | None) -> tuple[Speaker, ...] | None:
 
 
 def channels_from_mapping(mapping: dict[str, str] | None) -> tuple[Speaker, ...] | None:
-    """An interaction's ``audio_channels`` (``{"0": "agent", "1": "consumer"}``) as a tuple."""
+    """Turn an interaction's ``audio_channels`` (``{"0": "agent", "1": "consumer"}``) as a tuple."""
     if not mapping:
         return None
     size = max(int(k) for k in mapping) + 1

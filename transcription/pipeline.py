@@ -72,7 +72,7 @@ def transcribe_audio(audio: DecodedAudio, options: TranscriptionOptions) -> Tran
 
 
 def to_interaction(result: TranscriptResult, base: Interaction | dict[str, Any]) -> Interaction:
-    """An Interaction with the transcript's (redacted) turns and the base record's other fields.
+    """Build an Interaction from the transcript's (redacted) turns and the base record's other fields.
 
     ``base`` is the audio record (an Interaction with ``audio``) or a dict of Interaction
     fields (``id``, ``channel``, ``started_at``, ``agent_id``, ...). The result has ``turns``
@@ -120,7 +120,7 @@ class AudioRecordError:
 
 
 def audio_path(record: AudioRecord) -> Path:
-    """The record's ``audio``, resolved relative to the JSON file that holds it."""
+    """Return the record's ``audio``, resolved relative to the JSON file that holds it."""
     audio = Path(record.interaction.audio or "")
     return audio if audio.is_absolute() else Path(record.file).parent / audio
 

@@ -181,7 +181,7 @@ def _runs(text: str) -> tuple[list[tuple[str, int, int]], list[_Run]]:
 
 
 def _context_kind(before: str) -> tuple[str, int] | None:
-    """The context cue nearest to the end of ``before`` (normalised text)."""
+    """Return the context cue nearest to the end of ``before`` (normalised text)."""
     best: tuple[int, str, int] | None = None
     for kind, pattern, min_digits in _CONTEXTS:
         for m in pattern.finditer(before):
@@ -246,8 +246,10 @@ def find_sensitive(text: str, context: str = "") -> list[Match]:
 
 
 def redact_turns(texts: list[str]) -> list[tuple[str, list[Masked]]]:
-    """Redact consecutive turns as one stream, so a number said across a pause or a turn change
-    ("four five five six" ... "seven three ...") and a cue in the previous turn are both seen.
+    """Redact consecutive turns as one stream.
+
+    A number said across a pause or a turn change ("four five five six" ... "seven three ...")
+    and a cue in the previous turn are then both seen.
 
     A match that spans several turns masks its part in each of them, under the same kind.
     """

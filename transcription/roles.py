@@ -87,7 +87,7 @@ def consumer_score(text: str) -> float:
 
 
 def turn_speaker(text: str) -> Speaker:
-    """The mono rule: agent or consumer when the cues say so, else ``unknown``."""
+    """Apply the mono rule: agent or consumer when the cues say so, else ``unknown``."""
     agent, consumer = agent_score(text), consumer_score(text)
     if max(agent, consumer) < 1.0 or agent == consumer:
         return "unknown"
@@ -102,7 +102,8 @@ def decide_channels(channel_texts: list[str], mapping: tuple[Speaker, ...] | Non
         speakers = tuple(mapping[i] if i < len(mapping) else "unknown" for i in range(n))
         return RoleDecision("mapping", speakers, scores, "speakers from the channel mapping / hablantes según el mapa de canales")
     if n == 1:
-        return RoleDecision("mono_cues", ("unknown",), scores, "mono recording: speaker decided per turn from cues / grabación mono: hablante por turno según pistas")
+        note = "mono recording: speaker decided per turn from cues / grabación mono: hablante por turno según pistas"
+        return RoleDecision("mono_cues", ("unknown",), scores, note)
     ranked = sorted(range(n), key=lambda i: scores[i], reverse=True)
     best, runner_up = ranked[0], ranked[1]
     if scores[best] >= MIN_AGENT_SCORE and scores[best] - scores[runner_up] >= MIN_MARGIN:
@@ -113,7 +114,8 @@ def decide_channels(channel_texts: list[str], mapping: tuple[Speaker, ...] | Non
         )
         return RoleDecision("inferred", speakers, scores, note)
     note = (
-        f"no channel mapping and no clear agent channel (cue scores {', '.join(f'{s:g}' for s in scores)}): speakers decided per turn "
+        f"no channel mapping and no clear agent channel (cue scores {', '.join(f'{s:g}' for s in scores)}): "
+        "speakers decided per turn "
         "/ sin mapa de canales ni canal de agente claro: hablante por turno"
     )
     return RoleDecision("undecided", ("unknown",) * n, scores, note)

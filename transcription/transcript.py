@@ -100,7 +100,7 @@ class TranscriptResult:
     dropped: tuple[GuardDrop, ...]
 
     def as_json(self) -> dict[str, object]:
-        """The metadata written beside an Interaction (``transcription`` field on ``--json``)."""
+        """Return the metadata written beside an Interaction (``transcription`` field on ``--json``)."""
         return {
             "audio": self.path,
             "duration": round(self.duration, 3),

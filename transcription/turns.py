@@ -51,7 +51,7 @@ def build_turn(channel: int, words: list[Word]) -> WordTurn:
 
 
 def split_turns(channel: int, words: list[Word], gap: float) -> list[WordTurn]:
-    """A new turn wherever the pause between two words is at least ``gap`` seconds."""
+    """Split into a new turn wherever the pause between two words is at least ``gap`` seconds."""
     turns: list[WordTurn] = []
     current: list[Word] = []
     for word in sorted(words, key=lambda w: (w.start, w.end)):
