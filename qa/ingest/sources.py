@@ -1,0 +1,191 @@
+"""Turn the paths given to ``qa ingest`` into items to store, or errors that say why not.
+
+Accepted inputs (folders are walked recursively, in sorted order):
+
+* ``.json`` / ``.jsonl`` interaction files and ``.csv`` chat exports (``qa.readers``);
+* recording manifests: a ``.csv`` whose header has a ``file`` column (and no
+  ``interaction_id``), one row per recording, see :data:`MANIFEST_COLUMNS`.
+
+Each item carries its content hash: the SHA-256 of the canonical record (and, for a
+recording, of the audio bytes), which is what makes ingest idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from qa.domain import Interaction
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, describe_validation_error, read_file
+
+#: Manifest columns: the canonical name and the aliases accepted for it.
+MANIFEST_COLUMNS: dict[str, tuple[str, ...]] = {
+    "file": ("file", "path", "audio"),
+    "id": ("id", "interaction_id"),
+    "agent_id": ("agent", "agent_id"),
+    "agent_name": ("agent_name",),
+    "team": ("team",),
+    "account_id": ("account", "account_id"),
+    "started_at": ("started_at",),
+    "direction": ("direction",),
+    "jurisdiction": ("jurisdiction",),
+    "consumer_timezone": ("timezone", "time_zone", "consumer_timezone"),
+    "language": ("language",),
+    "consumer_phone": ("phone", "consumer_phone"),
+    "channel": ("channel",),
+    "audio_channels": ("channels", "channel_map", "audio_channels"),
+}
+
+
+@dataclass
+class Item:
+    """One interaction to store, with where it came from."""
+
+    interaction: Interaction
+    document: dict[str, Any]
+    content_hash: str
+    source_file: str
+    source_line: int | None
+    # Absolute path of the recording to transcribe, when the interaction has audio and no turns.
+    audio_file: str | None = None
+
+
+def canonical_document(interaction: Interaction) -> dict[str, Any]:
+    return interaction.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+
+
+def content_hash(document: dict[str, Any], audio_sha256: str | None = None) -> str:
+    payload = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    digest = hashlib.sha256(payload.encode())
+    if audio_sha256:
+        digest.update(b"\0audio:" + audio_sha256.encode())
+    return digest.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            yield path
+
+
+def is_manifest(path: Path) -> bool:
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            header = next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError):
+        return False
+    names = {h.strip().lower() for h in header}
+    return "interaction_id" not in names and bool(names & set(MANIFEST_COLUMNS["file"]))
+
+
+def parse_channel_map(text: str) -> dict[str, str] | None:
+    """Read ``0=agent;1=consumer`` (or ``agent,consumer``: channel 0 first) into ``{"0": "agent", ...}``."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.startswith("{"):
+        return {str(k): str(v) for k, v in json.loads(text).items()}
+    parts = [p.strip() for p in text.replace(";", ",").split(",") if p.strip()]
+    if all("=" in p or ":" in p for p in parts):
+        pairs = (p.replace(":", "=").split("=", 1) for p in parts)
+        return {k.strip(): v.strip().lower() for k, v in pairs}
+    return {str(i): p.lower() for i, p in enumerate(parts)}
+
+
+def _manifest_row(row: dict[str, str]) -> dict[str, str]:
+    lowered = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+    out = {}
+    for canonical, aliases in MANIFEST_COLUMNS.items():
+        for alias in aliases:
+            if lowered.get(alias):
+                out[canonical] = lowered[alias]
+                break
+    return out
+
+
+def read_manifest(path: Path) -> tuple[list[Item], list[ReadError]]:
+    """Read a recording manifest; each row names one recording, relative to the manifest's folder."""
+    items: list[Item] = []
+    errors: list[ReadError] = []
+    try:
+        fh = path.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        return [], [ReadError(str(path), None, f"cannot read manifest: {exc.strerror}")]
+    with fh:
+        reader = csv.DictReader(fh)
+        for row in reader:
+            line = reader.line_num
+            fields = _manifest_row(row)
+            audio_name = fields.pop("file", "")
+            if not audio_name:
+                errors.append(ReadError(str(path), line, "manifest row has no file"))
+                continue
+            audio = (path.parent / audio_name).resolve()
+            record_id = fields.setdefault("id", Path(audio_name).with_suffix("").as_posix())
+            if not audio.is_file():
+                errors.append(ReadError(str(path), line, f"recording not found: {audio}", record_id))
+                continue
+            raw: dict[str, Any] = {k: v for k, v in fields.items() if k != "audio_channels"}
+            raw.setdefault("channel", "call")
+            raw["audio"] = audio_name
+            try:
+                channels = parse_channel_map(fields.get("audio_channels", ""))
+                if channels:
+                    raw["audio_channels"] = channels
+                interaction = Interaction.model_validate(raw)
+            except ValidationError as exc:
+                errors.append(ReadError(str(path), line, describe_validation_error(exc), record_id))
+                continue
+            except (ValueError, AttributeError) as exc:
+                errors.append(ReadError(str(path), line, f"bad channel mapping: {exc}", record_id))
+                continue
+            document = canonical_document(interaction)
+            try:
+                audio_hash = file_sha256(audio)
+            except OSError as exc:
+                errors.append(ReadError(str(path), line, f"cannot read recording {audio}: {exc.strerror}", record_id))
+                continue
+            items.append(Item(interaction, document, content_hash(document, audio_hash), str(path), line, str(audio)))
+    return items, errors
+
+
+def read_items(path: Path) -> tuple[list[Item], list[ReadError]]:
+    """Read one input file into items and errors; never raises for bad content."""
+    if not path.exists():
+        return [], [ReadError(str(path), None, "file not found")]
+    if is_manifest(path):
+        return read_manifest(path)
+    result = read_file(path)
+    items = []
+    for record in result.records:
+        interaction = record.interaction
+        audio_file = None
+        audio_hash = None
+        if interaction.audio and not interaction.turns:
+            audio = (Path(record.file).parent / interaction.audio).resolve()
+            if not audio.is_file():
+                result.errors.append(ReadError(record.file, record.line, f"recording not found: {audio}", interaction.id))
+                continue
+            audio_file, audio_hash = str(audio), file_sha256(audio)
+        document = canonical_document(interaction)
+        items.append(Item(interaction, document, content_hash(document, audio_hash), record.file, record.line, audio_file))
+    return items, result.errors

@@ -1,0 +1,149 @@
+"""What a worker does with one task: transcribe recordings, scan, score. No database access.
+
+The scanner is built once per worker process from ``WorkerConfig.scanner`` (``module:callable``;
+default ``compliance_rules:Scanner.load``), so the same config works inline, in a local process
+pool and on a cluster.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import traceback
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from qa.domain import Finding, Interaction
+from qa.scoring import InteractionScore, Scorecard, load_scorecard, score_findings
+
+SCANNER_ENV = "QA_SCANNER"
+DEFAULT_SCANNER = "compliance_rules:Scanner.load"
+
+
+def load_scanner(spec: str | None = None) -> Any:
+    """Build the scanner named by ``module:callable`` (``QA_SCANNER`` or the bundled rule packs)."""
+    spec = spec or os.environ.get(SCANNER_ENV) or DEFAULT_SCANNER
+    module_name, _, attr = spec.partition(":")
+    target: Any = importlib.import_module(module_name)
+    for part in attr.split("."):
+        target = getattr(target, part)
+    return target()
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    scanner: str | None = None
+    scorecard: str = "default"
+
+
+@dataclass
+class TaskItem:
+    key: int
+    interaction: Interaction
+    audio_file: str | None = None
+
+
+@dataclass
+class Task:
+    """New interactions to scan, with the stored history of their accounts as context."""
+
+    task_id: int
+    items: list[TaskItem]
+    history: list[Interaction] = field(default_factory=list)
+
+
+@dataclass
+class ItemOutcome:
+    key: int
+    interaction: Interaction | None = None
+    findings: list[Finding] = field(default_factory=list)
+    score: InteractionScore | None = None
+    error: str | None = None
+
+
+@dataclass
+class TaskResult:
+    task_id: int
+    rule_pack_version: str
+    outcomes: list[ItemOutcome]
+
+
+class _WorkerState:
+    config: WorkerConfig | None = None
+    scanner: Any = None
+    scorecard: Scorecard | None = None
+
+
+_STATE = _WorkerState()
+
+
+def init_worker(config: WorkerConfig) -> None:
+    """Build this process's scanner and scorecard; a no-op when already built from the same config (forked workers)."""
+    if _STATE.config == config and _STATE.scanner is not None:
+        return
+    _STATE.scanner = load_scanner(config.scanner)
+    _STATE.scorecard = load_scorecard(config.scorecard)
+    _STATE.config = config
+
+
+def _transcribe(item: TaskItem) -> Interaction:
+    from qa.ingest.audio import transcribe_item
+
+    return transcribe_item(item.interaction, item.audio_file)
+
+
+def _scan_groups(scanner: Any, history: list[Interaction], ready: list[Interaction]) -> tuple[list[Finding], dict[str, str]]:
+    """Scan everything as one batch; if the scanner fails, retry per account so one bad account fails alone."""
+    try:
+        return list(scanner.scan([*history, *ready])), {}
+    except Exception:  # noqa: BLE001 - a scanner bug must not lose the batch; it is reported per item below
+        pass
+    groups: dict[str | None, list[Interaction]] = defaultdict(list)
+    for interaction in ready:
+        groups[interaction.account_id or f"\0{interaction.id}"].append(interaction)
+    by_account: dict[str | None, list[Interaction]] = defaultdict(list)
+    for interaction in history:
+        by_account[interaction.account_id].append(interaction)
+    findings: list[Finding] = []
+    failed: dict[str, str] = {}
+    for account, members in groups.items():
+        try:
+            findings.extend(scanner.scan([*by_account.get(account, []), *members]))
+        except Exception as exc:  # noqa: BLE001
+            reason = f"scanner failed: {type(exc).__name__}: {exc}".strip()
+            tail = traceback.extract_tb(exc.__traceback__)[-1:]
+            if tail:
+                reason += f" (at {tail[0].filename.rsplit('/', 1)[-1]}:{tail[0].lineno})"
+            failed.update({m.id: reason for m in members})
+    return findings, failed
+
+
+def process_task(task: Task) -> TaskResult:
+    """Transcribe, scan (with the accounts' history) and score the task's new interactions."""
+    scanner, scorecard = _STATE.scanner, _STATE.scorecard
+    if scanner is None or scorecard is None:
+        raise RuntimeError("init_worker() was not called in this worker")
+    outcomes: dict[int, ItemOutcome] = {}
+    ready: dict[str, TaskItem] = {}
+    for item in task.items:
+        if item.interaction.turns is None:
+            try:
+                item = TaskItem(item.key, _transcribe(item), item.audio_file)
+            except Exception as exc:  # noqa: BLE001 - one bad recording is reported, never aborts the task
+                outcomes[item.key] = ItemOutcome(item.key, error=f"transcription failed: {exc}")
+                continue
+        ready[item.interaction.id] = item
+    findings, failed = _scan_groups(scanner, task.history, [i.interaction for i in ready.values()])
+    per_interaction: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.interaction_id in ready:
+            per_interaction[finding.interaction_id].append(finding)
+    for iid, item in ready.items():
+        if iid in failed:
+            outcomes[item.key] = ItemOutcome(item.key, error=failed[iid])
+            continue
+        found = per_interaction.get(iid, [])
+        outcomes[item.key] = ItemOutcome(item.key, item.interaction, found, score_findings(scorecard, found))
+    ordered = [outcomes[i.key] for i in task.items if i.key in outcomes]
+    return TaskResult(task.task_id, str(scanner.version), ordered)

@@ -1,0 +1,304 @@
+"""Write paths of the pipeline: dimensions, interactions with turns, findings with history, scores.
+
+All functions take an open :class:`~sqlalchemy.orm.Session` and leave committing to the
+caller, so one task's interactions, findings and scores land in one transaction (a
+killed process loses at most the task in flight, which the next run redoes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from qa.domain import Finding as DomainFinding
+from qa.domain import Interaction as DomainInteraction
+from qa.scoring import InteractionScore, Scorecard
+from qa.storage import models as m
+from qa.storage.types import utcnow
+
+
+def finding_fingerprint(finding: DomainFinding) -> str:
+    """Identify a finding within its interaction across rule-pack versions: same rule, same turn, same span."""
+    span = f"{finding.span[0]}-{finding.span[1]}" if finding.span else ""
+    key = f"{finding.rule_id}|{'' if finding.turn is None else finding.turn}|{span}"
+    return hashlib.sha1(key.encode()).hexdigest()
+
+
+def _insert_ignore(session: Session, table, rows: list[dict[str, Any]], key: str) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    factory = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(factory(table).on_conflict_do_nothing(index_elements=[key]), rows)
+
+
+@dataclass
+class Dimensions:
+    """Codes → ids of teams, agents and accounts, filled on demand and kept for a run."""
+
+    teams: dict[str, int] = field(default_factory=dict)
+    agents: dict[str, int] = field(default_factory=dict)
+    agent_team: dict[str, int | None] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)
+
+    def ensure(self, session: Session, interactions: Iterable[DomainInteraction]) -> None:
+        interactions = list(interactions)
+        teams = {i.team for i in interactions if i.team} - self.teams.keys()
+        if teams:
+            _insert_ignore(
+                session, m.Team.__table__, [{"code": t, "name": t, "created_at": utcnow()} for t in sorted(teams)], "code"
+            )
+            self.teams.update(session.execute(select(m.Team.code, m.Team.id).where(m.Team.code.in_(teams))).all())
+        agents: dict[str, DomainInteraction] = {}
+        for i in interactions:
+            if i.agent_id and (
+                i.agent_id not in self.agents or (i.team and self.agent_team.get(i.agent_id) != self.teams[i.team])
+            ):
+                agents[i.agent_id] = i
+        if agents:
+            rows = [
+                {
+                    "code": code,
+                    "name": i.agent_name,
+                    "team_id": self.teams.get(i.team) if i.team else None,
+                    "created_at": utcnow(),
+                }
+                for code, i in sorted(agents.items())
+            ]
+            _insert_ignore(session, m.Agent.__table__, rows, "code")
+            # The agent's current team is the one of the latest interaction that names one.
+            for code, i in agents.items():
+                values: dict[str, Any] = {}
+                if i.team:
+                    values["team_id"] = self.teams[i.team]
+                if i.agent_name:
+                    values["name"] = i.agent_name
+                if values:
+                    session.execute(update(m.Agent).where(m.Agent.code == code).values(**values))
+            found = session.execute(select(m.Agent.code, m.Agent.id, m.Agent.team_id).where(m.Agent.code.in_(agents)))
+            for code, agent_id, team_id in found:
+                self.agents[code] = agent_id
+                self.agent_team[code] = team_id
+        accounts = {i.account_id for i in interactions if i.account_id} - self.accounts.keys()
+        if accounts:
+            _insert_ignore(session, m.Account.__table__, [{"code": a, "created_at": utcnow()} for a in sorted(accounts)], "code")
+            self.accounts.update(session.execute(select(m.Account.code, m.Account.id).where(m.Account.code.in_(accounts))).all())
+        for i in interactions:
+            if i.account_id and i.account_facts is not None:
+                facts = i.account_facts.model_dump(mode="json", exclude_none=True)
+                session.execute(update(m.Account).where(m.Account.id == self.accounts[i.account_id]).values(facts=facts))
+
+    def team_of(self, interaction: DomainInteraction) -> int | None:
+        if interaction.team:
+            return self.teams.get(interaction.team)
+        return self.agent_team.get(interaction.agent_id) if interaction.agent_id else None
+
+
+def ensure_rule_pack(session: Session, version: str, rules: Sequence[Any] | None = None) -> None:
+    if session.get(m.RulePackVersion, version) is not None:
+        return
+    catalogue = None
+    if rules is not None:
+        catalogue = [
+            {
+                "id": r.id,
+                "family": str(getattr(r.family, "value", r.family)),
+                "severity": r.severity,
+                "citation": r.citation,
+                "jurisdiction": r.jurisdiction,
+                "message": dict(r.message) if isinstance(r.message, dict) else r.message,
+            }
+            for r in rules
+        ]
+    session.add(m.RulePackVersion(version=version, rules=catalogue))
+    session.flush()
+
+
+@dataclass
+class StoredInteraction:
+    """An interaction to insert, with its scan results and provenance."""
+
+    interaction: DomainInteraction
+    document: dict[str, Any]
+    content_hash: str
+    findings: list[DomainFinding]
+    score: InteractionScore
+    source_file: str | None = None
+    source_line: int | None = None
+
+
+def _interaction_row(
+    item: StoredInteraction, dims: Dimensions, run_id: int | None, version: str, now: datetime
+) -> dict[str, Any]:
+    i = item.interaction
+    offset = i.started_at.utcoffset()
+    turns = i.turns or ()
+    ends = [t.end for t in turns if t.end is not None]
+    return {
+        "source_id": i.id,
+        "content_hash": item.content_hash,
+        "channel": i.channel,
+        "direction": i.direction,
+        "started_at": i.started_at,
+        "utc_offset_minutes": int(offset.total_seconds() // 60) if offset is not None else 0,
+        "local_date": i.started_at.date(),
+        "jurisdiction": i.jurisdiction,
+        "consumer_timezone": i.consumer_timezone,
+        "language": i.language,
+        "agent_id": dims.agents.get(i.agent_id) if i.agent_id else None,
+        "team_id": dims.team_of(i),
+        "account_id": dims.accounts.get(i.account_id) if i.account_id else None,
+        "consumer_phone": i.consumer_phone,
+        "audio_path": i.audio,
+        "duration_seconds": max(ends) if ends else None,
+        "turn_count": len(turns),
+        "requested_by_consumer": i.requested_by_consumer,
+        "document": item.document,
+        "source_file": item.source_file,
+        "source_line": item.source_line,
+        "ingest_run_id": run_id,
+        "ingested_at": now,
+        "scanned_version": version,
+        "scanned_at": now,
+    }
+
+
+def finding_row(interaction_pk: int, f: DomainFinding, version: str, now: datetime) -> dict[str, Any]:
+    return {
+        "interaction_id": interaction_pk,
+        "fingerprint": finding_fingerprint(f),
+        "rule_id": f.rule_id,
+        "family": f.family.value,
+        "severity": f.severity,
+        "jurisdiction": f.jurisdiction,
+        "citation": f.citation,
+        "turn": f.turn,
+        "start": f.start,
+        "end": f.end,
+        "span_start": f.span[0] if f.span else None,
+        "span_end": f.span[1] if f.span else None,
+        "evidence": f.evidence,
+        "explanation": f.explanation,
+        "active": True,
+        "raised_version": version,
+        "raised_at": now,
+    }
+
+
+def unique_findings(findings: Iterable[DomainFinding]) -> dict[str, DomainFinding]:
+    out: dict[str, DomainFinding] = {}
+    for f in findings:
+        out.setdefault(finding_fingerprint(f), f)
+    return out
+
+
+def insert_findings(session: Session, rows: list[dict[str, Any]], version: str, scan_run_id: int | None, now: datetime) -> int:
+    """Insert new finding rows and their ``raised`` events; return how many."""
+    if not rows:
+        return 0
+    ids = session.execute(insert(m.Finding).returning(m.Finding.id, sort_by_parameter_order=True), rows).scalars().all()
+    events = [
+        {"finding_id": fid, "event": "raised", "rule_pack_version": version, "scan_run_id": scan_run_id, "at": now} for fid in ids
+    ]
+    session.execute(insert(m.FindingEvent), events)
+    return len(ids)
+
+
+def score_row(
+    interaction_pk: int, row: dict[str, Any], score: InteractionScore, scorecard: Scorecard, version: str, now: datetime
+):
+    return {
+        "interaction_id": interaction_pk,
+        "scorecard": scorecard.name,
+        "scorecard_version": scorecard.version,
+        "rule_pack_version": version,
+        "score": score.score,
+        "passed": score.passed,
+        "auto_failed": score.auto_failed,
+        "agent_id": row["agent_id"],
+        "team_id": row["team_id"],
+        "local_date": row["local_date"],
+        "details": score.details,
+        "computed_at": now,
+    }
+
+
+def store_interactions(
+    session: Session,
+    items: list[StoredInteraction],
+    *,
+    dims: Dimensions,
+    run_id: int | None,
+    scan_run_id: int | None,
+    version: str,
+    scorecard: Scorecard,
+) -> int:
+    """Insert interactions, their turns, findings (with ``raised`` events) and scores. Returns findings raised."""
+    if not items:
+        return 0
+    now = utcnow()
+    dims.ensure(session, [i.interaction for i in items])
+    rows = [_interaction_row(item, dims, run_id, version, now) for item in items]
+    pks = session.execute(insert(m.Interaction).returning(m.Interaction.id, sort_by_parameter_order=True), rows).scalars().all()
+    turn_rows: list[dict[str, Any]] = []
+    finding_rows: list[dict[str, Any]] = []
+    score_rows: list[dict[str, Any]] = []
+    for pk, item, row in zip(pks, items, rows, strict=True):
+        for idx, t in enumerate(item.interaction.turns or ()):
+            turn_rows.append(
+                {
+                    "interaction_id": pk,
+                    "idx": idx,
+                    "speaker": t.speaker,
+                    "text": t.text,
+                    "start": t.start,
+                    "end": t.end,
+                    "at": t.at,
+                }
+            )
+        finding_rows.extend(finding_row(pk, f, version, now) for f in unique_findings(item.findings).values())
+        score_rows.append(score_row(pk, row, item.score, scorecard, version, now))
+    if turn_rows:
+        session.execute(insert(m.Turn), turn_rows)
+    raised = insert_findings(session, finding_rows, version, scan_run_id, now)
+    session.execute(insert(m.Score), score_rows)
+    return raised
+
+
+def existing_hashes(session: Session, hashes: Sequence[str], chunk: int = 500) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(hashes), chunk):
+        part = hashes[start : start + chunk]
+        found.update(session.execute(select(m.Interaction.content_hash).where(m.Interaction.content_hash.in_(part))).scalars())
+    return found
+
+
+def existing_source_ids(session: Session, source_ids: Sequence[str], chunk: int = 500) -> dict[str, str]:
+    """Map each already stored source id to its content hash."""
+    found: dict[str, str] = {}
+    for start in range(0, len(source_ids), chunk):
+        part = source_ids[start : start + chunk]
+        stmt = select(m.Interaction.source_id, m.Interaction.content_hash).where(m.Interaction.source_id.in_(part))
+        found.update(session.execute(stmt).all())
+    return found
+
+
+def account_history(session: Session, account_codes: Sequence[str]) -> list[DomainInteraction]:
+    """Return the stored interactions of these accounts, rebuilt from their canonical documents."""
+    if not account_codes:
+        return []
+    stmt = (
+        select(m.Interaction.document)
+        .join(m.Account, m.Interaction.account_id == m.Account.id)
+        .where(m.Account.code.in_(list(account_codes)))
+        .order_by(m.Interaction.started_at)
+    )
+    return [DomainInteraction.model_validate(doc) for doc in session.execute(stmt).scalars()]

@@ -1,0 +1,99 @@
+"""Storage test fixtures: every ``db_url`` test runs on SQLite and on a real PostgreSQL server.
+
+PostgreSQL comes from ``QA_TEST_POSTGRES_URL`` (``.ci/run`` starts one). Each test gets its own
+schema, so tests never see each other's rows. Without the variable the PostgreSQL cases are
+skipped locally, and fail under CI (``CI`` set), where they must run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from qa.storage.config import normalise_url
+from qa.storage.engine import Database, open_database
+
+HERE = Path(__file__).parent
+SCANNER_V1 = "storage_fake_scanner:load_v1"
+SCANNER_V2 = "storage_fake_scanner:load_v2"
+
+
+def _postgres_base_url() -> str:
+    url = os.environ.get("QA_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("QA_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL storage tests")
+        pytest.skip("QA_TEST_POSTGRES_URL not set")
+    return normalise_url(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> Iterator[str]:
+    """Yield the URL of an empty database: a SQLite file, or a fresh schema on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'qa.sqlite3'}"
+        return
+    base = _postgres_base_url()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    yield f"{base}{separator}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db(db_url) -> Iterator[Database]:
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+def chat(
+    iid: str,
+    *,
+    agent: str = "A1",
+    account: str | None = "ACC-1",
+    started_at: str = "2026-03-02T10:00:00-05:00",
+    text: str = "Good morning, this is Ana from the collections office.",
+    team: str | None = "North",
+    tz: str = "America/New_York",
+) -> dict:
+    """One chat interaction in the data contract's JSON shape."""
+    record = {
+        "id": iid,
+        "channel": "chat",
+        "direction": "outbound",
+        "started_at": started_at,
+        "jurisdiction": "US",
+        "consumer_timezone": tz,
+        "language": "en",
+        "agent_id": agent,
+        "agent_name": f"Agent {agent}",
+        "turns": [
+            {"speaker": "agent", "text": text, "at": started_at},
+            {"speaker": "consumer", "text": "Ok, thanks.", "at": started_at},
+        ],
+    }
+    if account:
+        record["account_id"] = account
+    if team:
+        record["team"] = team
+    return record
+
+
+def write_jsonl(path: Path, records: list[dict | str]) -> Path:
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records), encoding="utf-8"
+    )
+    return path
