@@ -23,6 +23,7 @@ app = typer.Typer(
 _COMMAND_MODULES = (
     "qa.cli_scan",
     "qa.cli_ingest",
+    "qa.cli_report",
     "qa.cli_transcribe",
 )
 
