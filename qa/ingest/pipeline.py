@@ -126,16 +126,19 @@ class _Run:
                     ReadError(item.source_file, item.source_line, outcome.error or "not processed", item.interaction.id)
                 )
                 continue
-            document = item.document if outcome.interaction is item.interaction else repo_document(outcome.interaction)
+            # A transcribed recording's document gains its turns; other records are stored as read.
+            transcribed = item.interaction.turns is None
             ready.append(
                 repo.StoredInteraction(
                     outcome.interaction,
-                    document,
+                    repo_document(outcome.interaction) if transcribed else item.document,
                     item.content_hash,
                     outcome.findings,
                     outcome.score,
                     item.source_file,
                     item.source_line,
+                    audio_path=item.audio_file,
+                    redactions=outcome.redactions,
                 )
             )
         stored, duplicates, raised = self._store_ready(ready, result.rule_pack_version)

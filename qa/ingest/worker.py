@@ -60,6 +60,7 @@ class ItemOutcome:
     findings: list[Finding] = field(default_factory=list)
     score: InteractionScore | None = None
     error: str | None = None
+    redactions: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +88,7 @@ def init_worker(config: WorkerConfig) -> None:
     _STATE.config = config
 
 
-def _transcribe(item: TaskItem) -> Interaction:
+def _transcribe(item: TaskItem) -> tuple[Interaction, list[dict[str, Any]]]:
     from qa.ingest.audio import transcribe_item
 
     return transcribe_item(item.interaction, item.audio_file)
@@ -126,10 +127,12 @@ def process_task(task: Task) -> TaskResult:
         raise RuntimeError("init_worker() was not called in this worker")
     outcomes: dict[int, ItemOutcome] = {}
     ready: dict[str, TaskItem] = {}
+    redactions: dict[int, list[dict[str, Any]]] = {}
     for item in task.items:
         if item.interaction.turns is None:
             try:
-                item = TaskItem(item.key, _transcribe(item), item.audio_file)
+                transcribed, redactions[item.key] = _transcribe(item)
+                item = TaskItem(item.key, transcribed, item.audio_file)
             except Exception as exc:  # noqa: BLE001 - one bad recording is reported, never aborts the task
                 outcomes[item.key] = ItemOutcome(item.key, error=f"transcription failed: {exc}")
                 continue
@@ -144,6 +147,7 @@ def process_task(task: Task) -> TaskResult:
             outcomes[item.key] = ItemOutcome(item.key, error=failed[iid])
             continue
         found = per_interaction.get(iid, [])
-        outcomes[item.key] = ItemOutcome(item.key, item.interaction, found, score_findings(scorecard, found))
+        score = score_findings(scorecard, found)
+        outcomes[item.key] = ItemOutcome(item.key, item.interaction, found, score, redactions=redactions.get(item.key, []))
     ordered = [outcomes[i.key] for i in task.items if i.key in outcomes]
     return TaskResult(task.task_id, str(scanner.version), ordered)

@@ -133,6 +133,9 @@ class StoredInteraction:
     score: InteractionScore
     source_file: str | None = None
     source_line: int | None = None
+    # The recording the turns were transcribed from, and the spans its transcription masked.
+    audio_path: str | None = None
+    redactions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _interaction_row(
@@ -157,7 +160,7 @@ def _interaction_row(
         "team_id": dims.team_of(i),
         "account_id": dims.accounts.get(i.account_id) if i.account_id else None,
         "consumer_phone": i.consumer_phone,
-        "audio_path": i.audio,
+        "audio_path": item.audio_path or i.audio,
         "duration_seconds": max(ends) if ends else None,
         "turn_count": len(turns),
         "requested_by_consumer": i.requested_by_consumer,
@@ -251,7 +254,9 @@ def store_interactions(
     turn_rows: list[dict[str, Any]] = []
     finding_rows: list[dict[str, Any]] = []
     score_rows: list[dict[str, Any]] = []
+    redaction_rows: list[dict[str, Any]] = []
     for pk, item, row in zip(pks, items, rows, strict=True):
+        redaction_rows.extend({**r, "interaction_id": pk, "created_at": now} for r in item.redactions)
         for idx, t in enumerate(item.interaction.turns or ()):
             turn_rows.append(
                 {
@@ -268,6 +273,8 @@ def store_interactions(
         score_rows.append(score_row(pk, row, item.score, scorecard, version, now))
     if turn_rows:
         session.execute(insert(m.Turn), turn_rows)
+    if redaction_rows:
+        session.execute(insert(m.Redaction), redaction_rows)
     raised = insert_findings(session, finding_rows, version, scan_run_id, now)
     session.execute(insert(m.Score), score_rows)
     return raised

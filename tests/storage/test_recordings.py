@@ -1,0 +1,69 @@
+"""Recordings listed in a manifest CSV are transcribed at ingest; manifest problems are per-row failures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SCANNER_V1
+from sqlalchemy import select
+
+from qa.ingest import IngestOptions, InlineExecutor, ingest
+from qa.ingest.sources import is_manifest, parse_channel_map, read_manifest
+from qa.storage import models as m
+
+AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
+HEADER = "file,agent,account,started_at,direction,jurisdiction,timezone,channels\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0=agent;1=consumer", {"0": "agent", "1": "consumer"}),
+        ("agent,consumer", {"0": "agent", "1": "consumer"}),
+        ("1:agent, 0:consumer", {"1": "agent", "0": "consumer"}),
+        ('{"0": "consumer", "1": "agent"}', {"0": "consumer", "1": "agent"}),
+        ("", None),
+    ],
+)
+def test_channel_mapping_forms(text, expected):
+    assert parse_channel_map(text) == expected
+
+
+def test_manifest_rows_are_validated_one_by_one(tmp_path):
+    (tmp_path / "ok.wav").write_bytes(b"RIFF0000WAVE")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        HEADER
+        + "ok.wav,A1,ACC-1,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,0=agent;1=consumer\n"
+        + "gone.wav,A1,ACC-1,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,\n"
+        + "ok.wav,A1,ACC-1,2026-03-02T10:00:00,outbound,CO,America/Bogota,\n"
+        + "ok.wav,A1,ACC-1,2026-03-02T10:00:00-05:00,outbound,XX,America/Bogota,\n",
+        encoding="utf-8",
+    )
+    assert is_manifest(manifest)
+    items, errors = read_manifest(manifest)
+    assert [(i.interaction.agent_id, i.interaction.audio_channels, i.source_line) for i in items] == [
+        ("A1", {"0": "agent", "1": "consumer"}, 2)
+    ]
+    assert [e.line for e in errors] == [3, 4, 5]
+    assert "recording not found" in errors[0].reason
+    assert "started_at" in errors[1].reason and "jurisdiction" in errors[2].reason
+
+
+@pytest.mark.model
+def test_a_recording_is_transcribed_scanned_and_stored(db, tmp_path):
+    manifest = tmp_path / "manifest.csv"
+    row = f"{AUDIO / 'es_stereo_threat.wav'},A9,ACC-REC,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,0=agent;1=consumer\n"
+    manifest.write_text(HEADER + row, encoding="utf-8")
+    options = IngestOptions(scanner=SCANNER_V1, progress=False)
+    summary = ingest(db, [manifest], options, InlineExecutor())
+    assert (summary.stored, summary.failed) == (1, 0)
+    assert ingest(db, [manifest], options, InlineExecutor()).duplicates == 1
+    with db.session() as s:
+        interaction = s.scalars(select(m.Interaction)).one()
+        assert interaction.audio_path.endswith("es_stereo_threat.wav") and interaction.channel == "call"
+        assert interaction.turn_count >= 4 and interaction.duration_seconds > 10
+        speakers = {t.speaker for t in interaction.turns}
+        assert speakers == {"agent", "consumer"}
+        assert [f.rule_id for f in interaction.findings] == ["T-JAIL"]  # "cárcel" said on the agent channel
