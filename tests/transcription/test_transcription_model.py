@@ -179,12 +179,17 @@ def test_resolve_audio_records_transcribes_and_reports_bad_ones(tmp_path: Path, 
     (data / "call.flac").write_bytes((fixtures_dir / "en_stereo_arrest.flac").read_bytes())
     (data / "empty.wav").write_bytes(b"")
     common = {"channel": "call", "started_at": "2026-03-02T10:00:00-05:00", "agent_id": "A1"}
+    source = str(data / "in.jsonl")
+
+    def record(line: int, **fields: object) -> _Record:
+        return _Record(Interaction.model_validate({**common, **fields}), source, line)
+
     records = [
-        _Record(Interaction.model_validate({**common, "id": "a", "audio": "call.flac", "audio_channels": {"0": "consumer", "1": "agent"}}), str(data / "in.jsonl"), 1),
-        _Record(Interaction.model_validate({**common, "id": "b", "audio": "empty.wav"}), str(data / "in.jsonl"), 2),
-        _Record(Interaction.model_validate({**common, "id": "c", "turns": [{"speaker": "agent", "text": "Hola"}]}), str(data / "in.jsonl"), 3),
-        _Record(Interaction.model_validate({**common, "id": "d", "audio": "missing.wav"}), str(data / "in.jsonl"), 4),
-    ]  # fmt: skip
+        record(1, id="a", audio="call.flac", audio_channels={"0": "consumer", "1": "agent"}),
+        record(2, id="b", audio="empty.wav"),
+        record(3, id="c", turns=[{"speaker": "agent", "text": "Hola"}]),
+        record(4, id="d", audio="missing.wav"),
+    ]
     seen: list[tuple[int, int]] = []
     interactions, errors = resolve_audio_records(
         records, TranscriptionOptions(), progress=lambda done, total, _f: seen.append((done, total))

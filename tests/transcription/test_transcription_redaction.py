@@ -16,10 +16,11 @@ STRONG = [
     ("Con tarjeta: cuatro cinco cinco seis, siete tres siete cinco, ocho seis ocho nueve, nueve ocho cinco cinco.", "", ["card"]),
     ("It's four five five six seven three seven five eight six eight nine nine eight five five.", "", ["card"]),
     (
-        "Es la cuarenta y cinco cincuenta y seis, setenta y tres setenta y cinco, ochenta y seis ochenta y nueve, noventa y ocho cincuenta y cinco",
+        "Es la cuarenta y cinco cincuenta y seis, setenta y tres setenta y cinco, "
+        "ochenta y seis ochenta y nueve, noventa y ocho cincuenta y cinco",
         "",
         ["card"],
-    ),  # noqa: E501
+    ),
     ("four oh five five six seven three seven five eight six eight nine nine eight five", "my card", ["card"]),
     ("Mi tarjeta es 4556-7775-8559-9855", "", ["card"]),  # Luhn-invalid but said after "tarjeta"
     ("Es el 1234 5678 9012 3456", "", ["long_number"]),  # not Luhn-valid, no card word: masked, typed apart
