@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "qa.cli_scan",
     "qa.cli_ingest",
     "qa.cli_report",
+    "qa.cli_demo",
     "qa.cli_transcribe",
 )
 

@@ -9,8 +9,8 @@ import typer
 report_app = typer.Typer(help="Rankings and trends / Rankings y tendencias.", no_args_is_help=True)
 
 _HEADERS = {
-    "en": ["#", "Agent", "Team", "Int.", "Score", "Pass %", "Auto-fail", "Prev.", "Change", "Trend"],
-    "es": ["#", "Agente", "Equipo", "Int.", "Puntaje", "% aprob.", "Fallo aut.", "Anterior", "Cambio", "Tendencia"],
+    "en": ["#", "Agent", "Name", "Team", "Int.", "Score", "Pass %", "Auto-fail", "Prev.", "Change", "Trend"],
+    "es": ["#", "Agente", "Nombre", "Equipo", "Int.", "Puntaje", "% aprob.", "Fallo aut.", "Anterior", "Cambio", "Tendencia"],
 }
 _TEAM_HEADERS = {
     "en": ["#", "Team", "Int.", "Score", "Pass %", "Auto-fail", "Prev.", "Change", "Trend"],
@@ -80,8 +80,20 @@ def report_agents(
         raise typer.Exit(1)
     title = {"en": "Agent ranking", "es": "Ranking de agentes"}[lang]
     typer.echo(f"{title} — {_PERIOD_NAMES[lang][period]} {table['period'].iloc[0]} ({scorecard})")
-    kinds = ["int", "str", "str", "int", "float", "pct", "int", "float", "delta", "str"]
-    columns = ["rank", "agent", "team", "interactions", "score", "pass_rate", "auto_failed", "previous", "change", "trend"]
+    kinds = ["int", "str", "str", "str", "int", "float", "pct", "int", "float", "delta", "str"]
+    columns = [
+        "rank",
+        "agent",
+        "agent_name",
+        "team",
+        "interactions",
+        "score",
+        "pass_rate",
+        "auto_failed",
+        "previous",
+        "change",
+        "trend",
+    ]
     rows = [[_fmt(row[c], k) for c, k in zip(columns, kinds, strict=True)] for _, row in table.iterrows()]
     typer.echo(_table(_HEADERS[lang], rows))
 

@@ -73,13 +73,28 @@ def ranking(
     period before), change, trend (sparkline of the last ``trend_periods`` periods, oldest first).
     Ties are broken by fewer auto-fails, then more interactions.
     """
-    empty_columns = ["rank", *keys, "period", "interactions", "score", "pass_rate", "auto_failed", "previous", "change", "trend"]
+    empty_columns = [
+        "rank",
+        *keys,
+        *(["agent_name"] if "agent" in keys else []),
+        "period",
+        "interactions",
+        "score",
+        "pass_rate",
+        "auto_failed",
+        "previous",
+        "change",
+        "trend",
+    ]
     if daily.empty:
         return pd.DataFrame(columns=empty_columns)
     periods = by_period(daily, period, keys)
     current = pd.Period(pd.Timestamp(as_of), _FREQ[period]) if as_of else periods["period"].max()
     window = pd.period_range(end=current, periods=trend_periods, freq=_FREQ[period])
     now = periods[periods["period"] == current].copy()
+    if "agent" in keys:
+        names = daily.drop_duplicates("agent", keep="last").set_index("agent")["agent_name"]
+        now["agent_name"] = now["agent"].map(names)
     if now.empty:
         return pd.DataFrame(columns=empty_columns)
     wide = periods[periods["period"].isin(window)].pivot_table(index=list(keys), columns="period", values="score")
@@ -87,8 +102,12 @@ def ranking(
     previous = wide[window[-2]] if len(window) > 1 else pd.Series(dtype=float)
     now = now.join(previous.rename("previous"), on=list(keys))
     now["change"] = (now["score"] - now["previous"]).round(1)
+    # The trend is scaled over the table's own range, so small moves near the top stay visible.
+    low, high = float(wide.min().min()), float(wide.max().max())
+    keyed = wide.to_dict("index")
     now["trend"] = [
-        sparkline(list(wide.loc[tuple(row[k] for k in keys) if len(keys) > 1 else row[keys[0]]])) for _, row in now.iterrows()
+        sparkline([keyed[key][p] for p in window], low, high)
+        for key in (tuple(r) if len(keys) > 1 else r[0] for r in now[list(keys)].itertuples(index=False))
     ]
     now = now.sort_values(["score", "auto_failed", "interactions"], ascending=[False, True, False]).reset_index(drop=True)
     now.insert(0, "rank", range(1, len(now) + 1))
