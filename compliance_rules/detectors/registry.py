@@ -1,0 +1,77 @@
+"""Explicit registry of detectors under versioned names (``phrase.v1``).
+
+A rule names its detector; the factory registered under that name builds it
+from the rule and its validated parameters. Modules register at import time
+through :func:`register`, and ``compliance_rules.detectors`` imports each
+module by name, so the set of detectors is always the listed one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from compliance_rules.context import InteractionContext
+from compliance_rules.lexicon import LexiconSet
+from compliance_rules.schema import RuleSpec
+
+
+class RuleError(ValueError):
+    """A rule that cannot be built; the message names the file and rule id."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a detector found a breach, and the sentence that explains it."""
+
+    turn: int | None
+    span: tuple[int, int] | None
+    evidence: str
+    explanation: str
+
+
+class Detector(Protocol):
+    def detect(self, ctx: InteractionContext) -> list[Hit]: ...
+
+
+class Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Factory = Callable[[RuleSpec, BaseModel, LexiconSet], Detector]
+_REGISTRY: dict[str, tuple[type[Params], Factory]] = {}
+
+
+def register(name: str, params: type[Params]) -> Callable[[Factory], Factory]:
+    def decorator(factory: Factory) -> Factory:
+        if name in _REGISTRY:
+            raise RuntimeError(f"detector {name!r} registered twice")
+        _REGISTRY[name] = (params, factory)
+        return factory
+
+    return decorator
+
+
+def registered() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+def build_detector(rule: RuleSpec, lexicons: LexiconSet) -> Detector:
+    if rule.detector not in _REGISTRY:
+        raise RuleError(f"rule {rule.id}: unknown detector {rule.detector!r} (known: {', '.join(registered())})")
+    params_model, factory = _REGISTRY[rule.detector]
+    try:
+        params = params_model.model_validate(rule.params)
+    except ValidationError as exc:
+        raise RuleError(f"rule {rule.id}: bad params for {rule.detector}: {exc}") from None
+    for name in getattr(params, "lexicons", ()):
+        if not lexicons.has(name):
+            raise RuleError(f"rule {rule.id}: unknown lexicon {name!r}")
+    return factory(rule, params, lexicons)
+
+
+def message_for(rule: RuleSpec, language: str) -> str:
+    return rule.message.es if language == "es" else rule.message.en

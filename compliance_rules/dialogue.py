@@ -1,0 +1,191 @@
+"""Dialogue state of one interaction: who is on the line, what was asked.
+
+For every turn this records whom the collector is addressing (the
+confirmed consumer, someone not yet identified, a third party, a spouse, a
+co-signer or guarantor, a voicemail) and which requests the consumer made
+(stop contacting, "I have a lawyer", a dispute, a refused channel or place,
+a callback). Detectors read this state instead of re-parsing the call.
+
+Speaker labels are trusted: a turn marked ``other`` is someone who is not
+the consumer. Identity is confirmed when the consumer answers "yes / sí,
+con él / speaking" to "¿hablo con...? / is this...?", answers a
+verification question, or names themself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from compliance_rules.callbacks import CallbackRequest, parse_callback
+from compliance_rules.lexicon import LexiconSet
+from compliance_rules.text import AnalyzedText
+
+Party = Literal["nobody", "unconfirmed", "consumer", "third_party", "spouse", "guarantor", "voicemail"]
+RequestKind = Literal["stop", "attorney", "dispute", "channel"]
+
+# Words that cannot be a person's or a company's name after an intro cue.
+_NOT_A_NAME = frozenset(
+    """el la los las un una su sus mi tu de del al a por para con que y o the a an your my our his her their this that
+    from with about on at to for of in calling call llamando llamo hablo habla oficina office banco bank empresa company
+    despacho cobranza cobranzas collections agency area departamento department parte nombre name again otra vez nuevo
+    aqui here alli there senor senora senorita sr sra mr mrs ms usted you it is es me yo attempt message call reminder
+    notice regarding important urgent just only calling going""".split()
+)
+_GENERIC_COMPANY = frozenset(
+    """el la los las the our your su the banco bank oficina office empresa company despacho cobranza cobranzas app area
+    departamento department juridico legal financiera entidad tienda store account cuenta""".split()
+)
+_CHANNEL_WORDS = {
+    "whatsapp": "chat", "chat": "chat", "mensaje": "sms", "mensajes": "sms", "sms": "sms", "text": "sms", "texts": "sms",
+    "texting": "sms", "textos": "sms", "correo": "email", "correos": "email", "email": "email", "emails": "email", "emailing": "email",
+    "mail": "email", "e": "email", "trabajo": "work", "oficina": "work", "work": "work", "job": "work", "office": "work",
+}
+
+
+@dataclass(frozen=True)
+class ConsumerRequest:
+    kind: RequestKind
+    turn: int
+    evidence: str
+    channel: str | None = None
+
+
+@dataclass
+class Dialogue:
+    listener: list[Party]
+    confirmed_at: int | None = None
+    requests: list[ConsumerRequest] = field(default_factory=list)
+    callbacks: list[CallbackRequest] = field(default_factory=list)
+    agent_named: bool = False
+    company_named: bool = False
+    collector_stated: bool = False
+    reached_voicemail: bool = False
+    third_party_present: bool = False
+    consumer_turns: int = 0
+
+    @property
+    def reached_consumer(self) -> bool:
+        return self.confirmed_at is not None
+
+
+_ARTICLES = frozenset({"el", "la", "los", "las", "del", "al", "the", "a", "an"})
+
+
+def _is_name(token: str) -> bool:
+    return len(token) > 1 and token not in _NOT_A_NAME and not token.isdigit()
+
+
+def _names_after(text: AnalyzedText, lexicons: LexiconSet, cue: str, generic: frozenset[str]) -> bool:
+    """Whether an intro cue ("le habla", "de", "with") is followed by a name.
+
+    A generic noun ("banco", "cobranzas", "office") starts a name only when
+    it is capitalised or followed by a proper word: "Banco Cordillera" and
+    "cobranzas andina" are names, "del banco" and "la oficina" are not.
+    """
+    match = lexicons.find(cue, text, negation=False)
+    if match is None:
+        return False
+    tokens = text.tokens
+    index = match.last + 1
+    if index < len(tokens) and tokens[index].norm in _ARTICLES:
+        index += 1
+    if index >= len(tokens):
+        return False
+    token = tokens[index]
+    if token.norm not in generic:
+        return _is_name(token.norm)
+    if text.raw[token.start : token.start + 1].isupper():
+        return True
+    if index + 1 >= len(tokens) or _clause_gap(text, index):
+        return False
+    follower = tokens[index + 1].norm
+    return _is_name(follower) and follower not in generic
+
+
+def _clause_gap(text: AnalyzedText, index: int) -> bool:
+    gap = text.raw[text.tokens[index].end : text.tokens[index + 1].start]
+    return any(ch in gap for ch in ".,;:!?")
+
+
+def build_dialogue(
+    turns: list[tuple[str, AnalyzedText]],
+    channel: str,
+    lexicons: LexiconSet,
+    day: date,
+) -> Dialogue:
+    """Walk the turns once and record the state the detectors need."""
+    party: Party = "nobody" if channel == "call" else "consumer"
+    dialogue = Dialogue(listener=[])
+    if party == "consumer":
+        dialogue.confirmed_at = 0
+    asked_identity = asked_verification = False
+    proposed_callback: int | None = None
+    for index, (speaker, text) in enumerate(turns):
+        if speaker == "agent":
+            if party in ("third_party", "unconfirmed", "nobody") and lexicons.find("guarantor_role", text, negation=False):
+                party = "guarantor"
+            dialogue.listener.append(party)
+            asked_identity = bool(lexicons.find("identity_question", text, negation=False)) or (
+                text.is_question and bool(lexicons.find("honorific_question", text, negation=False))
+            )
+            asked_verification = bool(lexicons.find("verification_request", text, negation=False))
+            dialogue.agent_named |= _names_after(text, lexicons, "agent_intro", frozenset())
+            dialogue.company_named |= _names_after(text, lexicons, "company_intro", _GENERIC_COMPANY)
+            dialogue.company_named |= bool(lexicons.find("company_named", text, negation=False))
+            dialogue.collector_stated |= bool(lexicons.find("collector_statement", text, negation=False))
+            proposed_callback = index if lexicons.find("agent_offers_callback", text) else None
+            continue
+        dialogue.listener.append(party)
+        if speaker == "other":
+            if lexicons.find("voicemail_greeting", text, negation=False):
+                party = "voicemail"
+                dialogue.reached_voicemail = True
+            elif lexicons.find("spouse_statement", text, negation=False):
+                party = "spouse"
+            elif lexicons.find("guarantor_role", text, negation=False):
+                party = "guarantor"
+            elif party != "spouse":
+                party = "third_party"
+            dialogue.third_party_present = True
+            asked_identity = asked_verification = False
+            continue
+        if speaker != "consumer":
+            continue
+        dialogue.consumer_turns += 1
+        if dialogue.confirmed_at is None:
+            answer = lexicons.find("affirmative_answer", text, negation=False)
+            affirmed = answer is not None and answer.first <= 2
+            named = lexicons.find("self_identification", text, negation=False) is not None
+            denied = lexicons.find("not_the_consumer", text, negation=False) is not None
+            if not denied and ((asked_identity and affirmed) or asked_verification or named):
+                dialogue.confirmed_at = index
+                party = "consumer"
+            elif party in ("nobody", "voicemail", "third_party") and not denied:
+                party = "unconfirmed"
+        _record_requests(dialogue, index, text, lexicons, day)
+        if proposed_callback is not None:
+            answer = lexicons.find("affirmative_answer", text, negation=False)
+            if answer is not None and answer.first <= 2:
+                offer = turns[proposed_callback][1]
+                dialogue.callbacks.append(parse_callback(offer, day, proposed_callback))
+            proposed_callback = None
+        asked_identity = asked_verification = False
+    return dialogue
+
+
+def _record_requests(dialogue: Dialogue, index: int, text: AnalyzedText, lexicons: LexiconSet, day: date) -> None:
+    refusal = lexicons.find("channel_refusal", text)
+    if refusal is not None:
+        words = [t.norm for t in text.tokens[refusal.first : refusal.last + 3]]
+        channel = next((_CHANNEL_WORDS[w] for w in words if w in _CHANNEL_WORDS), None)
+        dialogue.requests.append(ConsumerRequest("channel", index, text.raw, channel))
+    elif lexicons.find("stop_request", text):
+        dialogue.requests.append(ConsumerRequest("stop", index, text.raw))
+    if lexicons.find("attorney_statement", text):
+        dialogue.requests.append(ConsumerRequest("attorney", index, text.raw))
+    if lexicons.find("dispute_statement", text):
+        dialogue.requests.append(ConsumerRequest("dispute", index, text.raw))
+    if lexicons.find("callback_request", text):
+        dialogue.callbacks.append(parse_callback(text, day, index))

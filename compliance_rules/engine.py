@@ -1,0 +1,153 @@
+"""Loading rule packs and scanning a batch of interactions."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from compliance_rules.context import InteractionContext, build_context
+from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
+from compliance_rules.lexicon import LEXICON_DIR, LexiconSet, Pruned
+from compliance_rules.schema import RuleSpec
+from qa.domain import Finding, Interaction, split_jurisdiction
+
+PACKS_DIR = Path(__file__).parent / "packs"
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    spec: RuleSpec
+    detector: Detector
+    source: Path
+
+
+def _load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: a rule file holds one mapping (id, family, severity, ...)")
+    rule_id = raw.get("id", "?")
+    try:
+        return RuleSpec.model_validate({**raw, "jurisdiction": jurisdiction})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise RuleError(f"{path} (rule {rule_id}): {problems}") from None
+
+
+def _version(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding]
+    pruned: dict[str, list[Pruned]] = field(default_factory=dict)
+
+
+class Scanner:
+    """Scans interactions against the rule packs of their jurisdictions."""
+
+    def __init__(self, rules: list[LoadedRule], lexicons: LexiconSet, version: str, default_jurisdiction: str = "US") -> None:
+        self._rules = rules
+        self.lexicons = lexicons
+        self.version = version
+        self.default_jurisdiction = default_jurisdiction
+        self._by_pack: dict[str, list[LoadedRule]] = defaultdict(list)
+        for rule in rules:
+            self._by_pack[rule.spec.jurisdiction].append(rule)
+
+    @classmethod
+    def load(
+        cls, packs_dir: Path = PACKS_DIR, lexicon_dir: Path = LEXICON_DIR, default_jurisdiction: str = "US"
+    ) -> Scanner:
+        """Load and validate every rule pack; a bad file raises :class:`RuleError`."""
+        lexicons = LexiconSet.load(lexicon_dir)
+        rules: list[LoadedRule] = []
+        seen: dict[str, Path] = {}
+        files: list[Path] = list(lexicon_dir.glob("*.yaml"))
+        for pack in sorted(p for p in packs_dir.iterdir() if p.is_dir()):
+            for path in sorted(pack.glob("*.yaml")):
+                spec = _load_rule_file(path, pack.name)
+                if spec.id in seen:
+                    raise RuleError(f"{path}: rule id {spec.id} already defined in {seen[spec.id]}")
+                seen[spec.id] = path
+                rules.append(LoadedRule(spec, build_detector(spec, lexicons), path))
+                files.append(path)
+        return cls(rules, lexicons, _version(files), default_jurisdiction)
+
+    @property
+    def rules(self) -> list[RuleSpec]:
+        return [r.spec for r in self._rules]
+
+    def rules_for(self, jurisdiction: str) -> list[LoadedRule]:
+        """The country pack plus the subdivision's add-ons (``US`` + ``US-MA``)."""
+        country, sub = split_jurisdiction(jurisdiction)
+        rules = list(self._by_pack.get(country, []))
+        if sub:
+            rules += self._by_pack.get(jurisdiction, [])
+        return rules
+
+    def scan(self, interactions: Sequence[Interaction]) -> list[Finding]:
+        return self.scan_detailed(interactions).findings
+
+    def scan_detailed(self, interactions: Sequence[Interaction]) -> ScanResult:
+        """Scan one batch: account histories are the interactions of the batch."""
+        contexts = [build_context(i, self.lexicons) for i in interactions if i.turns is not None]
+        by_account: dict[str, list[InteractionContext]] = defaultdict(list)
+        for ctx in contexts:
+            if ctx.interaction.account_id:
+                by_account[ctx.interaction.account_id].append(ctx)
+        for account in by_account.values():
+            account.sort(key=lambda c: c.interaction.started_at)
+            for position, ctx in enumerate(account):
+                ctx.history = account[:position]
+        result = ScanResult(findings=[])
+        for ctx in contexts:
+            result.findings.extend(self._scan_one(ctx))
+            if ctx.pruned:
+                result.pruned[ctx.interaction.id] = ctx.pruned
+        return result
+
+    def _scan_one(self, ctx: InteractionContext) -> list[Finding]:
+        interaction = ctx.interaction
+        jurisdiction = interaction.jurisdiction or self.default_jurisdiction
+        findings = []
+        for rule in self.rules_for(jurisdiction):
+            for hit in rule.detector.detect(ctx):
+                findings.append(_finding(rule.spec, ctx, hit))
+        findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
+        return findings
+
+
+def _finding(spec: RuleSpec, ctx: InteractionContext, hit: Hit) -> Finding:
+    start = end = None
+    if hit.turn is not None:
+        turn = ctx.interaction.turns[hit.turn]  # type: ignore[index]
+        start, end = turn.start, turn.end
+    return Finding(
+        interaction_id=ctx.interaction.id,
+        rule_id=spec.id,
+        family=spec.family,
+        severity=spec.severity,
+        jurisdiction=spec.jurisdiction,
+        citation=spec.citation,
+        turn=hit.turn,
+        start=start,
+        end=end,
+        span=hit.span,
+        evidence=hit.evidence,
+        explanation=hit.explanation,
+    )

@@ -1,0 +1,186 @@
+"""Named phrase lists (lexicons) and the pruning applied to their matches.
+
+Lexicons live in ``compliance_rules/lexicons/*.yaml`` and are shared by the
+rules of every jurisdiction that speaks the language. A match survives only
+if it is not negated ("no lo vamos a demandar", "you will not be arrested")
+and no lawful-context phrase of the same lexicon appears in the same
+sentence ("como lo permite su contrato", "as allowed by law"). Every pruned
+match is recorded with its reason, so a tuning session can see what the
+pruning stages removed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from compliance_rules.patterns import CompiledPattern, Match, PatternError, compile_pattern
+from compliance_rules.schema import Lexicon
+from compliance_rules.text import AnalyzedText
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+NEGATORS = {
+    "es": frozenset({"no", "nunca", "jamas", "tampoco", "ni", "nadie", "nada", "ningun", "ninguna", "ninguno"}),
+    "en": frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither", "nor", "without"}),
+}
+# A negator right after one of these belongs to a condition ("si no paga,
+# lo demandamos"; "if you don't pay we'll sue"), not to the main clause.
+CONDITIONALS = {
+    "es": frozenset({"si", "mientras", "hasta", "salvo", "cuando", "menos"}),
+    "en": frozenset({"if", "unless", "until", "till", "when", "once"}),
+}
+CLAUSE_WORDS = {
+    "es": frozenset({"pero", "sino", "entonces", "porque", "aunque", "asi", "igual", "luego", "despues"}),
+    "en": frozenset({"but", "then", "because", "although", "though", "so", "otherwise", "else"}),
+}
+_CLAUSE_PUNCT = re.compile(r"[.;:!?,\n]")
+_SENTENCE_PUNCT = re.compile(r"[.!?;\n]+")
+
+
+class LexiconError(ValueError):
+    """A lexicon file that does not validate; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Pruned:
+    """A match removed by a pruning stage, and why."""
+
+    lexicon: str
+    pattern: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    patterns: tuple[CompiledPattern, ...]
+    unless: tuple[CompiledPattern, ...]
+    negatable: bool
+
+
+def _clause_break(text: AnalyzedText, left: int, right: int) -> bool:
+    """True if punctuation separates token ``left`` from token ``right``."""
+    gap = text.raw[text.tokens[left].end : text.tokens[right].start]
+    return bool(_CLAUSE_PUNCT.search(gap))
+
+
+def negation_of(text: AnalyzedText, match: Match, window: int = 4) -> str | None:
+    """The negator that scopes over ``match``, or None."""
+    lang = text.language
+    negators, conditionals, clause_words = NEGATORS[lang], CONDITIONALS[lang], CLAUSE_WORDS[lang]
+    tokens = text.tokens
+    for index in range(match.first, match.last + 1):
+        norm = tokens[index].norm
+        if norm in negators and norm not in match.literals:
+            return norm
+    index = match.first - 1
+    while index >= 0 and match.first - index <= window:
+        norm = tokens[index].norm
+        if norm in clause_words or _clause_break(text, index, index + 1):
+            return None
+        if norm in negators:
+            before = {t.norm for t in tokens[max(0, index - 3) : index]}
+            if before & conditionals:
+                return None
+            return norm
+        index -= 1
+    return None
+
+
+def sentence_bounds(text: AnalyzedText, match: Match) -> tuple[int, int]:
+    """Token range ``[first, last]`` of the sentence that holds ``match``."""
+    first = match.first
+    while first > 0 and not _SENTENCE_PUNCT.search(text.raw[text.tokens[first - 1].end : text.tokens[first].start]):
+        first -= 1
+    last = match.last
+    while last < len(text.tokens) - 1 and not _SENTENCE_PUNCT.search(text.raw[text.tokens[last].end : text.tokens[last + 1].start]):
+        last += 1
+    return first, last
+
+
+class LexiconSet:
+    """All lexicons, compiled per language."""
+
+    def __init__(self, lexicons: dict[str, Lexicon], classes: dict[str, dict[str, list[str]]]) -> None:
+        self.lexicons = lexicons
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+        for name, lexicon in lexicons.items():
+            for lang in ("es", "en"):
+                body = getattr(lexicon, lang)
+                if body is None:
+                    continue
+                word_classes = classes.get(lang, {})
+                try:
+                    self._compiled[(name, lang)] = _Compiled(
+                        tuple(compile_pattern(p, word_classes) for p in body.patterns),
+                        tuple(compile_pattern(p, word_classes) for p in body.unless),
+                        lexicon.negatable,
+                    )
+                except PatternError as exc:
+                    raise LexiconError(f"lexicon {name!r} ({lang}): {exc}") from None
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> LexiconSet:
+        lexicons: dict[str, Lexicon] = {}
+        classes: dict[str, dict[str, list[str]]] = {}
+        for path in sorted(directory.glob("*.yaml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            if path.stem == "classes":
+                classes = data
+                continue
+            for raw in data if isinstance(data, list) else [data]:
+                try:
+                    lexicon = Lexicon.model_validate(raw)
+                except ValidationError as exc:
+                    raise LexiconError(f"{path}: {exc}") from None
+                if lexicon.name in lexicons:
+                    raise LexiconError(f"{path}: lexicon {lexicon.name!r} is defined twice")
+                lexicons[lexicon.name] = lexicon
+        return cls(lexicons, classes)
+
+    def has(self, name: str) -> bool:
+        return name in self.lexicons
+
+    def find(self, name: str, text: AnalyzedText, pruned: list[Pruned] | None = None, negation: bool = True) -> Match | None:
+        """The first surviving match of lexicon ``name`` in ``text``."""
+        compiled = self._compiled.get((name, text.language))
+        if compiled is None:
+            return None
+        for pattern in compiled.patterns:
+            match = _first_match(pattern, text)
+            if match is None:
+                continue
+            reason = self._prune_reason(compiled, text, match, negation)
+            if reason is None:
+                return match
+            if pruned is not None:
+                pruned.append(Pruned(name, pattern.source, reason))
+        return None
+
+    def _prune_reason(self, compiled: _Compiled, text: AnalyzedText, match: Match, negation: bool) -> str | None:
+        if negation and compiled.negatable:
+            negator = negation_of(text, match)
+            if negator is not None:
+                return f"negated by '{negator}'"
+        if compiled.unless:
+            first, last = sentence_bounds(text, match)
+            sentence = text.surface.text[text.surface.offsets[first] : text.surface.offsets[last] + len(text.tokens[last].norm) + 1]
+            lemma_sentence = text.lemmas.text[text.lemmas.offsets[first] : text.lemmas.offsets[last] + len(text.tokens[last].lemma) + 1]
+            for pattern in compiled.unless:
+                if pattern.regex.search(sentence) or pattern.regex.search(lemma_sentence):
+                    return f"lawful context '{pattern.source}'"
+        return None
+
+
+def _first_match(pattern: CompiledPattern, text: AnalyzedText) -> Match | None:
+    for stream in (text.surface, text.lemmas):
+        found = pattern.regex.search(stream.text)
+        if found is not None:
+            first = stream.token_at(found.start())
+            last = stream.token_at(max(found.start(), found.end() - 2))
+            return Match(pattern.source, first, last, pattern.literals)
+    return None

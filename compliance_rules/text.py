@@ -1,0 +1,198 @@
+"""Text analysis shared by every phrase-based detector.
+
+A turn becomes a list of tokens from ``spacy.blank(lang)``'s tokenizer, each
+with a normalised surface form (lower case, accents stripped, chat
+abbreviations expanded, fillers dropped) and a lemma from the
+``spacy-lookups-data`` lookup table. Patterns are matched against two
+streams built from those tokens — surface forms and lemmas — so that
+``"le embargaremos"`` matches a pattern written as ``embargar`` and ASR text
+without punctuation or capitals matches the same patterns as written text.
+Every token keeps its character offsets in the original text, so a match
+maps back to an exact ``span`` and ``evidence``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+
+# Chat and SMS shorthand, expanded before matching. Keys are normalised
+# (lower case, no accents) single tokens.
+_CHAT_ES = {
+    "q": "que", "k": "que", "xq": "porque", "pq": "porque", "porq": "porque", "xk": "porque",
+    "x": "por", "tb": "tambien", "tmb": "tambien", "d": "de", "dl": "del", "pa": "para",
+    "msj": "mensaje", "bn": "bien", "hdp": "hijo de puta", "hp": "hijueputa", "ptm": "puta madre",
+    "ud": "usted", "uds": "ustedes", "vd": "usted", "sr": "senor", "sra": "senora", "tqm": "",
+    "porfa": "por favor", "xfa": "por favor", "pls": "por favor", "nd": "nada", "ntp": "no te preocupes",
+}
+_CHAT_EN = {
+    "u": "you", "ur": "your", "r": "are", "y": "why", "pls": "please", "plz": "please", "b4": "before",
+    "2day": "today", "2morrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow", "cuz": "because",
+    "bc": "because", "coz": "because", "gonna": "going to", "wanna": "want to", "gotta": "got to",
+    "dont": "do not", "wont": "will not", "cant": "can not", "didnt": "did not", "doesnt": "does not",
+    "isnt": "is not", "im": "i am", "youre": "you are", "thats": "that is", "ya": "you", "n": "and",
+    "thx": "thanks", "msg": "message", "acct": "account", "bal": "balance", "amt": "amount", "asap": "as soon as possible",
+    "wtf": "what the fuck", "stfu": "shut the fuck up", "pos": "piece of shit",
+}
+# Spoken hesitations that ASR keeps and that would break adjacency in patterns.
+_FILLERS = {
+    "es": frozenset({"eh", "ehh", "em", "emm", "mm", "mmm", "hmm", "osea", "pues", "bueno", "ah", "aja", "mhm"}),
+    "en": frozenset({"uh", "um", "umm", "uhh", "er", "erm", "hmm", "mm", "mmm", "like", "ah", "mhm"}),
+}
+# English clitics as spaCy's tokenizer splits them ("won't" -> "wo" + "n't").
+_EN_CLITICS = {"n't": "not", "'ll": "will", "'re": "are", "'ve": "have", "'m": "am", "'d": "would"}
+_EN_CLITIC_HOSTS = {"wo": "will", "ca": "can", "ai": "is", "sha": "shall"}
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
+_WORD_CHARS = re.compile(r"[^\W_]+(?:[*][^\W_]*)*", re.UNICODE)
+_MIXED_ALNUM = re.compile(r"(?=.*[a-z])(?=.*[0-9@$])")
+
+
+def strip_accents(text: str) -> str:
+    """Lower-case ``text`` and remove diacritics (``ñ`` becomes ``n``)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    norm: str
+    lemma: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """Tokens each followed by one space, with each token's offset in ``text``."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def token_at(self, char: int) -> int:
+        """Index of the token containing (or starting after) character ``char``."""
+        lo, hi = 0, len(self.offsets) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.offsets[mid] <= char:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzedText:
+    """One turn's text, ready for pattern matching."""
+
+    raw: str
+    language: str
+    tokens: tuple[Token, ...]
+    surface: Stream
+    lemmas: Stream
+    is_question: bool
+
+    def span_of(self, first: int, last: int) -> tuple[int, int]:
+        """Character span in ``raw`` covering tokens ``first..last``."""
+        return self.tokens[first].start, self.tokens[last].end
+
+
+def _stream(forms: list[str]) -> Stream:
+    offsets, pos = [], 0
+    for form in forms:
+        offsets.append(pos)
+        pos += len(form) + 1
+    # The trailing space lets every compiled pattern element end in a space.
+    return Stream(" ".join(forms) + " ", tuple(offsets))
+
+
+class Analyzer:
+    """Tokenises and lemmatises turns for one language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self._nlp = spacy.blank(language)
+        lemmatizer = self._nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        self._nlp.initialize()
+        self._lookup = lemmatizer.lookups.get_table("lemma_lookup")
+        self._chat = _CHAT_ES if language == "es" else _CHAT_EN
+        self._fillers = _FILLERS[language]
+        self._cache: dict[str, AnalyzedText] = {}
+
+    def _lemma(self, lowered: str, norm: str) -> str:
+        lemma = self._lookup.get(lowered)
+        return strip_accents(lemma) if isinstance(lemma, str) else norm
+
+    def analyze(self, text: str) -> AnalyzedText:
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
+        lowered = text.lower()
+        if self.language == "en":
+            lowered = lowered.replace("\u2019", "'")
+        tokens: list[Token] = []
+        for doc_token in self._nlp.tokenizer(lowered):
+            piece = doc_token.text
+            start = doc_token.idx
+            if self.language == "en" and piece in _EN_CLITICS:
+                if piece == "n't" and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
+                    host = tokens[-1]
+                    full = _EN_CLITIC_HOSTS[host.norm]
+                    tokens[-1] = Token(full, full, host.start, host.end)
+                word = _EN_CLITICS[piece]
+                tokens.append(Token(word, word, start, start + len(piece)))
+                continue
+            for word in _WORD_CHARS.finditer(piece):
+                form = word.group()
+                w_start, w_end = start + word.start(), start + word.end()
+                norm = strip_accents(form)
+                if _MIXED_ALNUM.match(norm) and not norm.isdigit():
+                    norm = norm.translate(_LEET)
+                if norm in self._fillers:
+                    continue
+                expansion = self._chat.get(norm)
+                if expansion is not None:
+                    for part in expansion.split():
+                        tokens.append(Token(part, part, w_start, w_end))
+                    continue
+                tokens.append(Token(norm, self._lemma(form, norm), w_start, w_end))
+        if not tokens:
+            tokens = [Token("", "", 0, 0)]
+        analyzed = AnalyzedText(
+            raw=text,
+            language=self.language,
+            tokens=tuple(tokens),
+            surface=_stream([t.norm for t in tokens]),
+            lemmas=_stream([t.lemma for t in tokens]),
+            is_question="?" in text,
+        )
+        if len(self._cache) < 200_000:
+            self._cache[text] = analyzed
+        return analyzed
+
+
+@lru_cache(maxsize=4)
+def analyzer_for(language: str) -> Analyzer:
+    return Analyzer(language)
+
+
+_ES_HINTS = frozenset(
+    "que de la el los las por para usted su sus le lo una un es con no se del al esta esto pero pago deuda hola buenos buenas senor senora".split()
+)
+_EN_HINTS = frozenset(
+    "the you your is are to and of this that for with have it be on not we my me calling debt pay balance hi hello".split()
+)
+
+
+def detect_language(texts: list[str]) -> str:
+    """Guess ``es`` or ``en`` from function words; Spanish wins ties."""
+    es = en = 0
+    for text in texts:
+        for word in strip_accents(text).split():
+            word = word.strip(".,;:!?¿¡\"'()")
+            es += word in _ES_HINTS
+            en += word in _EN_HINTS
+    return "en" if en > es else "es"

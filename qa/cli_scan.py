@@ -1,0 +1,164 @@
+"""``qa scan``, ``qa eval`` and ``qa rules``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qa.domain import SCORED_FAMILIES, Finding, Interaction
+from qa.readers import ReadError, Record, expected_entries, read_paths
+
+
+def _report_errors(errors: list[ReadError]) -> None:
+    for error in errors:
+        typer.echo(f"skipped / omitido: {error}", err=True)
+
+
+def _load_scanner(default_jurisdiction: str):  # noqa: ANN202 - imported lazily to keep --help fast
+    from compliance_rules import RuleError, Scanner
+    from compliance_rules.lexicon import LexiconError
+
+    try:
+        return Scanner.load(default_jurisdiction=default_jurisdiction)
+    except (RuleError, LexiconError) as exc:
+        typer.echo(f"rule pack error / error en las reglas: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def resolve_audio(records: list[Record]) -> tuple[list[Interaction], list[ReadError]]:
+    """Interactions ready to scan; records with ``audio`` are transcribed first."""
+    ready = [r.interaction for r in records if r.interaction.turns is not None]
+    pending = [r for r in records if r.interaction.turns is None]
+    if not pending:
+        return ready, []
+    try:
+        from transcription import resolve_audio_records
+    except ImportError as exc:
+        return ready, [ReadError(r.file, r.line, f"cannot transcribe audio: {exc}", r.interaction.id) for r in pending]
+    transcribed, errors = resolve_audio_records(pending)
+    return ready + list(transcribed), list(errors)
+
+
+def _format_time(finding: Finding) -> str:
+    if finding.start is None:
+        return ""
+    minutes, seconds = divmod(finding.start, 60)
+    return f"{int(minutes):02d}:{seconds:04.1f}"
+
+
+def _print_table(findings: list[Finding]) -> None:
+    if not findings:
+        typer.echo("No findings. / Sin hallazgos.")
+        return
+    header = f"{'interaction':<14} {'rule':<44} {'family':<22} {'sev':<8} {'turn':>4} {'at':>7}  evidence"
+    typer.echo(header)
+    typer.echo("-" * len(header))
+    for f in findings:
+        turn = "" if f.turn is None else str(f.turn)
+        evidence = f.evidence if len(f.evidence) <= 70 else f.evidence[:67] + "..."
+        typer.echo(f"{f.interaction_id:<14} {f.rule_id:<44} {f.family.value:<22} {f.severity:<8} {turn:>4} {_format_time(f):>7}  {evidence}")
+
+
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv), scanned as one batch.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One Finding per line (JSON). / Un hallazgo por línea (JSON).")] = False,
+    default_jurisdiction: Annotated[str, typer.Option(help="Jurisdiction for records without one.")] = "US",
+    strict: Annotated[bool, typer.Option(help="Exit 1 if any record could not be read.")] = False,
+) -> None:
+    """Scan interactions for breaches of collection law. / Revisa interacciones contra las normas de cobranza."""
+    result = read_paths(paths)
+    interactions, audio_errors = resolve_audio(result.records)
+    errors = result.errors + audio_errors
+    _report_errors(errors)
+    scanner = _load_scanner(default_jurisdiction)
+    findings = scanner.scan(interactions)
+    if as_json:
+        for finding in findings:
+            sys.stdout.write(finding.model_dump_json() + "\n")
+    else:
+        _print_table(findings)
+    typer.echo(
+        f"{len(interactions)} scanned / revisadas, {len(findings)} findings / hallazgos, {len(errors)} skipped / omitidas",
+        err=True,
+    )
+    if strict and errors:
+        raise typer.Exit(1)
+
+
+def _cell(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.2f}"
+
+
+def evaluate(
+    labelled: Annotated[Path, typer.Argument(help="Labelled set (.jsonl with 'expected').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    show_errors: Annotated[bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family.")] = False,
+) -> None:
+    """Precision, recall and F1 per family on a labelled set. / Precisión y exhaustividad por familia."""
+    from qa.evaluation import evaluate as run_evaluation
+
+    result = read_paths([labelled])
+    _report_errors(result.errors)
+    expected = {}
+    for record in result.records:
+        entries = expected_entries(record)
+        if isinstance(entries, ReadError):
+            _report_errors([entries])
+            continue
+        expected[record.interaction.id] = entries
+    scanner = _load_scanner("US")
+    findings = scanner.scan([r.interaction for r in result.records if r.interaction.id in expected])
+    ev = run_evaluation(expected, findings)
+    if as_json:
+        payload = {
+            family.value: {
+                level: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "hits": s.hits, "predicted": s.predicted, "gold": s.gold}
+                for level, s in (("interaction", ev.interaction[family]), ("turn", ev.turn[family]))
+            }
+            for family in SCORED_FAMILIES
+        }
+        payload["compliant"] = {"total": ev.compliant_total, "flagged": len(ev.compliant_flagged)}
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    typer.echo(f"{'family':<24} {'int P':>6} {'int R':>6} {'int F1':>6}   {'turn P':>6} {'turn R':>6} {'turn F1':>7}   gold")
+    for family in SCORED_FAMILIES:
+        i, t = ev.interaction[family], ev.turn[family]
+        typer.echo(
+            f"{family.value:<24} {_cell(i.precision):>6} {_cell(i.recall):>6} {_cell(i.f1):>6}   "
+            f"{_cell(t.precision):>6} {_cell(t.recall):>6} {_cell(t.f1):>7}   {i.gold}"
+        )
+    flagged = ev.compliant_flagged
+    total_findings = sum(len(v) for v in flagged.values())
+    typer.echo(f"\nCompliant interactions / interacciones conformes: {ev.compliant_total}; "
+               f"flagged / con hallazgos: {len(flagged)} ({total_findings} findings)")
+    for iid, items in sorted(flagged.items()):
+        typer.echo(f"  {iid}: " + ", ".join(f"{f.rule_id}@{f.turn}" for f in items))
+    if show_errors:
+        for family in SCORED_FAMILIES:
+            if ev.misses[family] or ev.false_alarms[family]:
+                typer.echo(f"{family.value}: missed {ev.misses[family]} false alarms {ev.false_alarms[family]}")
+
+
+def rules(
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Only this pack (e.g. CO, US, US-MA).")] = None,
+    language: Annotated[str, typer.Option(help="es or en")] = "es",
+) -> None:
+    """List the rules with their citations. / Lista las reglas con sus citas legales."""
+    scanner = _load_scanner("US")
+    for rule in sorted(scanner.rules, key=lambda r: (r.jurisdiction, r.id)):
+        if jurisdiction and rule.jurisdiction != jurisdiction.upper():
+            continue
+        title = rule.title.es if language == "es" else rule.title.en
+        typer.echo(f"{rule.id}  [{rule.jurisdiction}] {rule.family.value} / {rule.severity} / {rule.status}")
+        typer.echo(f"    {title}")
+        typer.echo(f"    {rule.citation}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("scan")(scan)
+    app.command("eval")(evaluate)
+    app.command("rules")(rules)
