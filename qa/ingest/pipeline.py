@@ -121,17 +121,17 @@ class _Run:
         ready: list[repo.StoredInteraction] = []
         for outcome in result.outcomes:
             item = items.pop(outcome.key)
-            if outcome.error or outcome.interaction is None or outcome.score is None:
+            if outcome.error or outcome.score is None:
                 errors.append(
                     ReadError(item.source_file, item.source_line, outcome.error or "not processed", item.interaction.id)
                 )
                 continue
             # A transcribed recording's document gains its turns; other records are stored as read.
-            transcribed = item.interaction.turns is None
+            interaction = outcome.interaction or item.interaction
             ready.append(
                 repo.StoredInteraction(
-                    outcome.interaction,
-                    repo_document(outcome.interaction) if transcribed else item.document,
+                    interaction,
+                    repo_document(interaction) if outcome.interaction is not None else item.document,
                     item.content_hash,
                     outcome.findings,
                     outcome.score,

@@ -56,7 +56,7 @@ class Task:
 @dataclass
 class ItemOutcome:
     key: int
-    interaction: Interaction | None = None
+    interaction: Interaction | None = None  # set when the worker transcribed it (None: unchanged)
     findings: list[Finding] = field(default_factory=list)
     score: InteractionScore | None = None
     error: str | None = None
@@ -148,6 +148,8 @@ def process_task(task: Task) -> TaskResult:
             continue
         found = per_interaction.get(iid, [])
         score = score_findings(scorecard, found)
-        outcomes[item.key] = ItemOutcome(item.key, item.interaction, found, score, redactions=redactions.get(item.key, []))
+        # Send the interaction back only when transcription changed it: the caller has the rest.
+        changed = item.interaction if item.key in redactions else None
+        outcomes[item.key] = ItemOutcome(item.key, changed, found, score, redactions=redactions.get(item.key, []))
     ordered = [outcomes[i.key] for i in task.items if i.key in outcomes]
     return TaskResult(task.task_id, str(scanner.version), ordered)

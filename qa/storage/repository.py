@@ -207,11 +207,21 @@ def insert_findings(session: Session, rows: list[dict[str, Any]], version: str, 
     """Insert new finding rows and their ``raised`` events; return how many."""
     if not rows:
         return 0
-    ids = session.execute(insert(m.Finding).returning(m.Finding.id, sort_by_parameter_order=True), rows).scalars().all()
+    # Plain executemany, then read the ids back by (interaction, fingerprint): RETURNING with
+    # ordered rows makes SQLite insert row by row.
+    session.execute(insert(m.Finding.__table__), rows)
+    wanted = {(r["interaction_id"], r["fingerprint"]) for r in rows}
+    ids = []
+    interactions = sorted({r["interaction_id"] for r in rows})
+    for start in range(0, len(interactions), 500):
+        stmt = select(m.Finding.id, m.Finding.interaction_id, m.Finding.fingerprint).where(
+            m.Finding.interaction_id.in_(interactions[start : start + 500])
+        )
+        ids.extend(fid for fid, iid, fp in session.execute(stmt) if (iid, fp) in wanted)
     events = [
         {"finding_id": fid, "event": "raised", "rule_pack_version": version, "scan_run_id": scan_run_id, "at": now} for fid in ids
     ]
-    session.execute(insert(m.FindingEvent), events)
+    session.execute(insert(m.FindingEvent.__table__), events)
     return len(ids)
 
 
@@ -250,7 +260,17 @@ def store_interactions(
     now = utcnow()
     dims.ensure(session, [i.interaction for i in items])
     rows = [_interaction_row(item, dims, run_id, version, now) for item in items]
-    pks = session.execute(insert(m.Interaction).returning(m.Interaction.id, sort_by_parameter_order=True), rows).scalars().all()
+    # Core executemany (not ORM bulk, not RETURNING, which SQLite runs row by row when order matters),
+    # then the new ids read back by content hash.
+    session.execute(insert(m.Interaction.__table__), rows)
+    by_hash: dict[str, int] = {}
+    hashes = [r["content_hash"] for r in rows]
+    for start in range(0, len(hashes), 500):
+        stmt = select(m.Interaction.content_hash, m.Interaction.id).where(
+            m.Interaction.content_hash.in_(hashes[start : start + 500])
+        )
+        by_hash.update(session.execute(stmt).all())
+    pks = [by_hash[h] for h in hashes]
     turn_rows: list[dict[str, Any]] = []
     finding_rows: list[dict[str, Any]] = []
     score_rows: list[dict[str, Any]] = []
@@ -272,11 +292,11 @@ def store_interactions(
         finding_rows.extend(finding_row(pk, f, version, now) for f in unique_findings(item.findings).values())
         score_rows.append(score_row(pk, row, item.score, scorecard, version, now))
     if turn_rows:
-        session.execute(insert(m.Turn), turn_rows)
+        session.execute(insert(m.Turn.__table__), turn_rows)
     if redaction_rows:
-        session.execute(insert(m.Redaction), redaction_rows)
+        session.execute(insert(m.Redaction.__table__), redaction_rows)
     raised = insert_findings(session, finding_rows, version, scan_run_id, now)
-    session.execute(insert(m.Score), score_rows)
+    session.execute(insert(m.Score.__table__), score_rows)
     return raised
 
 
