@@ -24,11 +24,25 @@ def demo_data_command(
     Genera un conjunto de demostración realista (25 agentes, 3 equipos, 90 días) analizado por el escáner real.
     """
     from qa.cli_ingest import _print_summary
-    from qa.demo_data import DEFAULT_END, DEFAULT_SEED, load_demo
+    from qa.ingest.worker import ScannerLoadError
     from qa.storage import open_database
 
     db = open_database(database_url)
-    summaries, with_audio = load_demo(
+    try:
+        summaries, with_audio = _load(db, seed, end, days, out, recordings, workers)
+    except ScannerLoadError as exc:
+        typer.echo(f"error: {exc} / no se pudo cargar el escáner", err=True)
+        raise typer.Exit(2) from None
+    for summary in summaries:
+        _print_summary(summary, "Demo data", "Datos de demostración")
+    if recordings and not with_audio:
+        typer.echo("No fixture recordings found (tests/fixtures/audio) / No se encontraron grabaciones de prueba.")
+
+
+def _load(db, seed, end, days, out, recordings, workers):
+    from qa.demo_data import DEFAULT_END, DEFAULT_SEED, load_demo
+
+    return load_demo(
         db,
         seed=DEFAULT_SEED if seed is None else seed,
         end=date.fromisoformat(end) if end else DEFAULT_END,
@@ -37,10 +51,6 @@ def demo_data_command(
         recordings=recordings,
         workers=workers,
     )
-    for summary in summaries:
-        _print_summary(summary, "Demo data", "Datos de demostración")
-    if recordings and not with_audio:
-        typer.echo("No fixture recordings found (tests/fixtures/audio) / No se encontraron grabaciones de prueba.")
 
 
 def register(app: typer.Typer) -> None:

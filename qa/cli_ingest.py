@@ -51,7 +51,13 @@ def ingest_command(
     options = IngestOptions(
         workers=workers, chunk_size=chunk_size, scorecard=scorecard, progress=progress, retry_failed=retry_failed
     )
-    summary = ingest(db, list(paths or []), options)
+    from qa.ingest.worker import ScannerLoadError
+
+    try:
+        summary = ingest(db, list(paths or []), options)
+    except ScannerLoadError as exc:
+        typer.echo(f"error: {exc} / no se pudo cargar el escáner", err=True)
+        raise typer.Exit(2) from None
     _print_summary(summary, "Ingest", "Ingesta")
 
 
@@ -73,7 +79,15 @@ def rescan_command(
     from qa.storage import open_database
 
     db = open_database(database_url)
-    summary = rescan(db, RescanOptions(workers=workers, chunk_size=chunk_size, scorecard=scorecard, progress=progress, all=all_))
+    from qa.ingest.worker import ScannerLoadError
+
+    try:
+        summary = rescan(
+            db, RescanOptions(workers=workers, chunk_size=chunk_size, scorecard=scorecard, progress=progress, all=all_)
+        )
+    except ScannerLoadError as exc:
+        typer.echo(f"error: {exc} / no se pudo cargar el escáner", err=True)
+        raise typer.Exit(2) from None
     typer.echo(
         f"Rescan / Reanálisis: {summary.interactions} interactions / interacciones with rule pack / con el paquete "
         f"{summary.rule_pack_version}: {summary.raised} findings raised / hallazgos nuevos, "

@@ -21,14 +21,21 @@ SCANNER_ENV = "QA_SCANNER"
 DEFAULT_SCANNER = "compliance_rules:Scanner.load"
 
 
+class ScannerLoadError(RuntimeError):
+    """The scanner could not be built (a rule-pack error, or a bad ``QA_SCANNER``); nothing can be scanned."""
+
+
 def load_scanner(spec: str | None = None) -> Any:
     """Build the scanner named by ``module:callable`` (``QA_SCANNER`` or the bundled rule packs)."""
     spec = spec or os.environ.get(SCANNER_ENV) or DEFAULT_SCANNER
     module_name, _, attr = spec.partition(":")
-    target: Any = importlib.import_module(module_name)
-    for part in attr.split("."):
-        target = getattr(target, part)
-    return target()
+    try:
+        target: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            target = getattr(target, part)
+        return target()
+    except Exception as exc:  # noqa: BLE001 - any failure here means no scan at all; say which and why
+        raise ScannerLoadError(f"cannot load the scanner {spec}: {exc}") from exc
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,37 @@ def test_stored_rows_keep_time_offset_and_local_date(db, tmp_path, started_at):
         assert (finding.rule_id, finding.raised_version, finding.active) == ("T-HOURS", "test-v1", True)
         score = s.scalars(select(m.Score)).one()
         assert (score.score, score.passed) == (85.0, True)
+
+
+def test_cli_reports_a_scanner_that_cannot_load(db_url, tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from qa import cli_ingest
+
+    app = typer.Typer()
+    cli_ingest.register(app)
+    monkeypatch.setenv("QA_SCANNER", "no_such_module_for_qa:load")
+    source = write_jsonl(tmp_path / "x.jsonl", records(1))
+    result = CliRunner().invoke(app, ["ingest", str(source), "--database-url", db_url, "--no-progress"])
+    assert result.exit_code == 2
+    assert "cannot load the scanner no_such_module_for_qa:load" in result.output
+
+
+def test_cli_ingest_prints_the_closing_summary(db_url, tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from qa import cli_ingest
+
+    app = typer.Typer()
+    cli_ingest.register(app)
+    monkeypatch.setenv("QA_SCANNER", SCANNER_V1)
+    source = write_jsonl(tmp_path / "x.jsonl", [*records(3), "{broken"])
+    args = ["ingest", str(source), "--database-url", db_url, "--no-progress", "-j", "1"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "3 stored / guardadas, 0 skipped as duplicate / omitidas por duplicadas, 1 failed / fallidas" in result.output
+    assert "x.jsonl:4: malformed JSON" in result.output
+    again = CliRunner().invoke(app, args)
+    assert "0 stored / guardadas, 3 skipped as duplicate" in again.output
