@@ -23,7 +23,7 @@ from compliance_rules.lexicon import LexiconSet
 from compliance_rules.text import AnalyzedText
 
 Party = Literal["nobody", "unconfirmed", "consumer", "third_party", "spouse", "guarantor", "voicemail"]
-RequestKind = Literal["stop", "attorney", "dispute", "channel"]
+RequestKind = Literal["stop", "attorney", "dispute", "channel", "proceedings"]
 
 # Words that cannot be a person's or a company's name after an intro cue.
 _NOT_A_NAME = frozenset(
@@ -116,7 +116,10 @@ def build_dialogue(
     day: date,
 ) -> Dialogue:
     """Walk the turns once and record the state the detectors need."""
-    party: Party = "nobody" if channel == "call" else "consumer"
+    # Messages go to the consumer's own address; so does a recording in which
+    # nobody but the collector speaks (no one answered to say otherwise).
+    monologue = all(speaker == "agent" for speaker, _ in turns)
+    party: Party = "nobody" if channel == "call" and not monologue else "consumer"
     dialogue = Dialogue(listener=[])
     if party == "consumer":
         dialogue.confirmed_at = 0
@@ -185,6 +188,8 @@ def _record_requests(dialogue: Dialogue, index: int, text: AnalyzedText, lexicon
         dialogue.requests.append(ConsumerRequest("stop", index, text.raw))
     if lexicons.find("attorney_statement", text):
         dialogue.requests.append(ConsumerRequest("attorney", index, text.raw))
+    if lexicons.find("proceedings_statement", text):
+        dialogue.requests.append(ConsumerRequest("proceedings", index, text.raw))
     if lexicons.find("dispute_statement", text):
         dialogue.requests.append(ConsumerRequest("dispute", index, text.raw))
     if lexicons.find("callback_request", text):

@@ -60,6 +60,7 @@ class _Compiled:
     patterns: tuple[CompiledPattern, ...]
     unless: tuple[CompiledPattern, ...]
     negatable: bool
+    negation_window: int
 
 
 def _clause_break(text: AnalyzedText, left: int, right: int) -> bool:
@@ -68,21 +69,33 @@ def _clause_break(text: AnalyzedText, left: int, right: int) -> bool:
     return bool(_CLAUSE_PUNCT.search(gap))
 
 
-def negation_of(text: AnalyzedText, match: Match, window: int = 4) -> str | None:
-    """The negator that scopes over ``match``, or None."""
+def _is_negator(tokens: tuple, index: int, negators: frozenset[str]) -> bool:
+    norm = tokens[index].norm
+    if norm not in negators:
+        return False
+    # "nada más" / "no más" mean "just" in Latin American Spanish.
+    return not (norm in ("nada", "no") and index + 1 < len(tokens) and tokens[index + 1].norm == "mas")
+
+
+def negation_of(text: AnalyzedText, match: Match, window: int = 6) -> str | None:
+    """The negator that scopes over ``match``, or None.
+
+    Looks inside what the pattern's gaps swallowed, then back from the match
+    up to ``window`` tokens, stopping at a clause boundary. A negator right
+    after "si" / "if" belongs to a condition and does not count.
+    """
     lang = text.language
     negators, conditionals, clause_words = NEGATORS[lang], CONDITIONALS[lang], CLAUSE_WORDS[lang]
     tokens = text.tokens
-    for index in range(match.first, match.last + 1):
-        norm = tokens[index].norm
-        if norm in negators and norm not in match.literals:
-            return norm
+    for index in match.free:
+        if _is_negator(tokens, index, negators):
+            return tokens[index].norm
     index = match.first - 1
     while index >= 0 and match.first - index <= window:
         norm = tokens[index].norm
         if norm in clause_words or _clause_break(text, index, index + 1):
             return None
-        if norm in negators:
+        if _is_negator(tokens, index, negators):
             before = {t.norm for t in tokens[max(0, index - 3) : index]}
             if before & conditionals:
                 return None
@@ -119,6 +132,7 @@ class LexiconSet:
                         tuple(compile_pattern(p, word_classes) for p in body.patterns),
                         tuple(compile_pattern(p, word_classes) for p in body.unless),
                         lexicon.negatable,
+                        lexicon.negation_window,
                     )
                 except PatternError as exc:
                     raise LexiconError(f"lexicon {name!r} ({lang}): {exc}") from None
@@ -163,7 +177,7 @@ class LexiconSet:
 
     def _prune_reason(self, compiled: _Compiled, text: AnalyzedText, match: Match, negation: bool) -> str | None:
         if negation and compiled.negatable:
-            negator = negation_of(text, match)
+            negator = negation_of(text, match, compiled.negation_window)
             if negator is not None:
                 return f"negated by '{negator}'"
         if compiled.unless:
@@ -179,8 +193,14 @@ class LexiconSet:
 def _first_match(pattern: CompiledPattern, text: AnalyzedText) -> Match | None:
     for stream in (text.surface, text.lemmas):
         found = pattern.regex.search(stream.text)
-        if found is not None:
-            first = stream.token_at(found.start())
-            last = stream.token_at(max(found.start(), found.end() - 2))
-            return Match(pattern.source, first, last, pattern.literals)
+        if found is None:
+            continue
+        first = stream.token_at(found.start())
+        last = stream.token_at(max(found.start(), found.end() - 2))
+        free: list[int] = []
+        for name, value in found.groupdict().items():
+            if value:
+                start = found.start(name)
+                free.extend(range(stream.token_at(start), stream.token_at(found.end(name) - 2) + 1))
+        return Match(pattern.source, first, last, tuple(free))
     return None

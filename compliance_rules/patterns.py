@@ -52,37 +52,48 @@ def _split_top(text: str, sep: str) -> list[str]:
 _TOKEN_RE = re.compile(r"^[a-z0-9*'$%]+$")
 
 
-def _compile_seq(text: str, classes: Mapping[str, list[str]], literals: set[str]) -> str:
+class _State:
+    """Free-token groups allocated while compiling."""
+
+    def __init__(self) -> None:
+        self.groups = 0
+
+    def group(self) -> str:
+        self.groups += 1
+        return f"free{self.groups}"
+
+
+def _compile_seq(text: str, classes: Mapping[str, list[str]], state: _State) -> str:
     elements = [e for e in _split_top(text.strip(), " ") if e]
     if not elements:
         raise PatternError("empty pattern or alternative")
-    return "".join(_compile_element(e, classes, literals) for e in elements)
+    return "".join(_compile_element(e, classes, state) for e in elements)
 
 
-def _compile_element(element: str, classes: Mapping[str, list[str]], literals: set[str]) -> str:
+def _compile_element(element: str, classes: Mapping[str, list[str]], state: _State) -> str:
     optional = element.endswith("?") and len(element) > 1
     if optional:
         element = element[:-1]
     if element.startswith("~"):
         if optional or not element[1:].isdigit():
             raise PatternError(f"a gap is written ~N (e.g. ~3), got {element!r}")
-        return rf"(?:\S+ ){{0,{int(element[1:])}}}"
+        # Gaps are named groups: negation is looked for in what they swallowed.
+        return rf"(?P<{state.group()}>(?:\S+ ){{0,{int(element[1:])}}})"
     if element.startswith("@"):
         name = element[1:]
         if name not in classes:
             raise PatternError(f"unknown word class @{name} (known: {', '.join(sorted(classes))})")
-        body = "(?:" + "|".join(_compile_seq(alt, classes, literals) for alt in classes[name]) + ")"
+        body = "(?:" + "|".join(_compile_seq(alt, classes, state) for alt in classes[name]) + ")"
     elif element.startswith("("):
         if not element.endswith(")"):
             raise PatternError(f"group must end with ')': {element!r}")
         alts = _split_top(element[1:-1], "|")
-        body = "(?:" + "|".join(_compile_seq(alt, classes, literals) for alt in alts) + ")"
+        body = "(?:" + "|".join(_compile_seq(alt, classes, state) for alt in alts) + ")"
     else:
         if not _TOKEN_RE.match(element):
             raise PatternError(f"unexpected characters in token {element!r}")
-        literals.add(element.replace("*", ""))
         if element == "*":
-            body = r"\S+ "
+            body = rf"(?P<{state.group()}>\S+ )"
         else:
             body = r"\S*".join(re.escape(part) for part in element.split("*")) + " "
     return f"(?:{body})?" if optional else body
@@ -92,15 +103,13 @@ def _compile_element(element: str, classes: Mapping[str, list[str]], literals: s
 class CompiledPattern:
     source: str
     regex: re.Pattern[str]
-    literals: frozenset[str]
 
 
 def compile_pattern(source: str, classes: Mapping[str, list[str]] | None = None) -> CompiledPattern:
     """Compile one pattern; raises :class:`PatternError` with the reason."""
     normalised = strip_accents(source).strip()
-    literals: set[str] = set()
-    body = _compile_seq(normalised, classes or {}, literals)
-    return CompiledPattern(source, re.compile(r"(?<!\S)" + body), frozenset(literals))
+    body = _compile_seq(normalised, classes or {}, _State())
+    return CompiledPattern(source, re.compile(r"(?<!\S)" + body))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,4 +119,5 @@ class Match:
     pattern: str
     first: int
     last: int
-    literals: frozenset[str]
+    # Tokens matched by gaps (~N) and wildcards (*), not by written words.
+    free: tuple[int, ...] = ()

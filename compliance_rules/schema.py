@@ -95,5 +95,7 @@ class Lexicon(_Strict):
     name: str
     description: str
     negatable: bool = True
+    # How many tokens before a match a negator may stand ("no lo vamos a demandar").
+    negation_window: int = Field(default=6, ge=1, le=12)
     es: LexiconLanguage | None = None
     en: LexiconLanguage | None = None

@@ -17,9 +17,9 @@ from compliance_rules.schema import RuleSpec
 
 _KIND_TEXT = {
     "es": {"stop": "pidió no ser contactado", "attorney": "informó que tiene abogado", "dispute": "disputó la deuda",
-           "channel": "rechazó este canal o lugar de contacto"},
+           "channel": "rechazó este canal o lugar de contacto", "proceedings": "está demandado o en un procedimiento concursal"},
     "en": {"stop": "asked not to be contacted", "attorney": "said a lawyer represents them", "dispute": "disputed the debt",
-           "channel": "refused this channel or place of contact"},
+           "channel": "refused this channel or place of contact", "proceedings": "is in a lawsuit or insolvency proceedings"},
 }
 
 
@@ -29,6 +29,8 @@ class CeaseParams(Params):
     pressing: str = "pressing_payment"
     acknowledgement: str = "cease_acknowledgement"
     attorney_on_line: str = "attorney_on_line"
+    # Account facts that, when true, forbid any outbound collection contact.
+    facts_stop: list[str] = []
 
 
 class CeaseDetector:
@@ -61,6 +63,10 @@ class CeaseDetector:
     def _earlier_request(self, ctx: InteractionContext) -> ConsumerRequest | None:
         if not ctx.is_outbound or ctx.interaction.requested_by_consumer:
             return None
+        facts = ctx.interaction.account_facts
+        for name in self.params.facts_stop:
+            if facts is not None and getattr(facts, name, None):
+                return ConsumerRequest("proceedings", -1, f"account fact: {name}")
         for earlier in reversed(ctx.history):
             for request in earlier.dialogue.requests:
                 if request.kind not in self.params.across:
