@@ -45,7 +45,13 @@ class CallbackRequest:
     minutes: tuple[int, int] | None = None
 
     def covers(self, local: datetime, horizon_days: int = 8) -> bool:
-        """Whether a contact at ``local`` (consumer's clock) is the one asked for."""
+        """Whether a contact at ``local`` (consumer's clock) is the one asked for.
+
+        A request with neither a day nor a time ("llámeme luego") is too vague
+        to make any particular contact one the consumer asked for.
+        """
+        if self.weekday is None and self.on_date is None and self.minutes is None:
+            return False
         delta = (local.date() - self.requested_on).days
         if delta < 0 or delta > horizon_days:
             return False

@@ -31,11 +31,17 @@ _NOT_A_NAME = frozenset(
     from with about on at to for of in calling call llamando llamo hablo habla oficina office banco bank empresa company
     despacho cobranza cobranzas collections agency area departamento department parte nombre name again otra vez nuevo
     aqui here alli there senor senora senorita sr sra mr mrs ms usted you it is es me yo attempt message call reminder
-    notice regarding important urgent just only calling going""".split()
+    notice regarding important urgent just only calling going credito debito""".split()
 )
 _GENERIC_COMPANY = frozenset(
     """el la los las the our your su the banco bank oficina office empresa company despacho cobranza cobranzas app area
-    departamento department juridico legal financiera entidad tienda store account cuenta""".split()
+    departamento department juridico legal financiera entidad tienda store account cuenta accounts team billing customer
+    support collections""".split()
+)
+# A "company" that is an authority is an impersonation, not an identification.
+_AUTHORITY = frozenset(
+    """county state police court federal government sheriff city district juzgado tribunal policia fiscalia gobierno
+    hacienda""".split()
 )
 _CHANNEL_WORDS = {
     "whatsapp": "chat", "chat": "chat", "mensaje": "sms", "mensajes": "sms", "sms": "sms", "text": "sms", "texts": "sms",
@@ -94,6 +100,8 @@ def _names_after(text: AnalyzedText, lexicons: LexiconSet, cue: str, generic: fr
     if index >= len(tokens):
         return False
     token = tokens[index]
+    if token.norm in _AUTHORITY:
+        return False
     if token.norm not in generic:
         return _is_name(token.norm)
     if text.raw[token.start : token.start + 1].isupper():
@@ -130,8 +138,10 @@ def build_dialogue(
             if party in ("third_party", "unconfirmed", "nobody") and lexicons.find("guarantor_role", text, negation=False):
                 party = "guarantor"
             dialogue.listener.append(party)
+            # Before identity is confirmed, any short question ("¿Carolina
+            # Sepúlveda?", "Mr. Hale?") is taken as asking who answered.
             asked_identity = bool(lexicons.find("identity_question", text, negation=False)) or (
-                text.is_question and bool(lexicons.find("honorific_question", text, negation=False))
+                text.is_question and dialogue.confirmed_at is None and len(text.tokens) <= 12
             )
             asked_verification = bool(lexicons.find("verification_request", text, negation=False))
             dialogue.agent_named |= _names_after(text, lexicons, "agent_intro", frozenset())

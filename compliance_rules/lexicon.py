@@ -12,6 +12,7 @@ pruning stages removed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 
 from compliance_rules.patterns import CompiledPattern, Match, PatternError, compile_pattern
 from compliance_rules.schema import Lexicon
-from compliance_rules.text import AnalyzedText
+from compliance_rules.text import AnalyzedText, Stream
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
 
@@ -61,6 +62,8 @@ class _Compiled:
     unless: tuple[CompiledPattern, ...]
     negatable: bool
     negation_window: int
+    match_lemmas: bool
+    unless_turn: bool
 
 
 def _clause_break(text: AnalyzedText, left: int, right: int) -> bool:
@@ -133,6 +136,8 @@ class LexiconSet:
                         tuple(compile_pattern(p, word_classes) for p in body.unless),
                         lexicon.negatable,
                         lexicon.negation_window,
+                        lexicon.match_lemmas,
+                        lexicon.unless_scope == "turn",
                     )
                 except PatternError as exc:
                     raise LexiconError(f"lexicon {name!r} ({lang}): {exc}") from None
@@ -165,14 +170,12 @@ class LexiconSet:
         if compiled is None:
             return None
         for pattern in compiled.patterns:
-            match = _first_match(pattern, text)
-            if match is None:
-                continue
-            reason = self._prune_reason(compiled, text, match, negation)
-            if reason is None:
-                return match
-            if pruned is not None:
-                pruned.append(Pruned(name, pattern.source, reason))
+            for match in _matches(pattern, text, compiled.match_lemmas):
+                reason = self._prune_reason(compiled, text, match, negation)
+                if reason is None:
+                    return match
+                if pruned is not None:
+                    pruned.append(Pruned(name, pattern.source, reason))
         return None
 
     def _prune_reason(self, compiled: _Compiled, text: AnalyzedText, match: Match, negation: bool) -> str | None:
@@ -181,7 +184,7 @@ class LexiconSet:
             if negator is not None:
                 return f"negated by '{negator}'"
         if compiled.unless:
-            first, last = sentence_bounds(text, match)
+            first, last = (0, len(text.tokens) - 1) if compiled.unless_turn else sentence_bounds(text, match)
             sentence = text.surface.text[text.surface.offsets[first] : text.surface.offsets[last] + len(text.tokens[last].norm) + 1]
             lemma_sentence = text.lemmas.text[text.lemmas.offsets[first] : text.lemmas.offsets[last] + len(text.tokens[last].lemma) + 1]
             for pattern in compiled.unless:
@@ -190,17 +193,19 @@ class LexiconSet:
         return None
 
 
-def _first_match(pattern: CompiledPattern, text: AnalyzedText) -> Match | None:
-    for stream in (text.surface, text.lemmas):
-        found = pattern.regex.search(stream.text)
-        if found is None:
-            continue
-        first = stream.token_at(found.start())
-        last = stream.token_at(max(found.start(), found.end() - 2))
-        free: list[int] = []
-        for name, value in found.groupdict().items():
-            if value:
-                start = found.start(name)
-                free.extend(range(stream.token_at(start), stream.token_at(found.end(name) - 2) + 1))
-        return Match(pattern.source, first, last, tuple(free))
-    return None
+def _matches(pattern: CompiledPattern, text: AnalyzedText, lemmas: bool) -> Iterator[Match]:
+    """Every non-overlapping match, surface stream first, then lemmas."""
+    streams = (text.surface, text.lemmas) if lemmas else (text.surface,)
+    for stream in streams:
+        for found in pattern.regex.finditer(stream.text):
+            yield _to_match(pattern, stream, found)
+
+
+def _to_match(pattern: CompiledPattern, stream: Stream, found: re.Match[str]) -> Match:
+    first = stream.token_at(found.start())
+    last = stream.token_at(max(found.start(), found.end() - 2))
+    free: list[int] = []
+    for name, value in found.groupdict().items():
+        if value:
+            free.extend(range(stream.token_at(found.start(name)), stream.token_at(found.end(name) - 2) + 1))
+    return Match(pattern.source, first, last, tuple(free))

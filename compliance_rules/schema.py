@@ -96,6 +96,11 @@ class Lexicon(_Strict):
     description: str
     negatable: bool = True
     # How many tokens before a match a negator may stand ("no lo vamos a demandar").
-    negation_window: int = Field(default=6, ge=1, le=12)
+    negation_window: int = Field(default=8, ge=1, le=12)
+    # Lemmas widen recall ("embargaremos" -> "embargar") but also turn nouns
+    # into verbs ("orden de embargo" -> "embargar"); some lists opt out.
+    match_lemmas: bool = True
+    # Where a lawful-context phrase must appear to prune a match.
+    unless_scope: Literal["sentence", "turn"] = "sentence"
     es: LexiconLanguage | None = None
     en: LexiconLanguage | None = None
