@@ -162,7 +162,8 @@ def _time(label: str, fn, repeat: int = 3):
 
 
 def bench_queries(args) -> None:
-    urls = [("sqlite", f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-q-')) / 'q.sqlite3'}")]
+    sqlite_file = Path(args.sqlite) if args.sqlite else Path(tempfile.mkdtemp(prefix="bench-q-")) / "q.sqlite3"
+    urls = [("sqlite", f"sqlite:///{sqlite_file}")]
     if args.postgres:
         urls.append(("postgresql", args.postgres))
     for name, url in urls:
@@ -175,7 +176,7 @@ def bench_queries(args) -> None:
             t0 = time.perf_counter()
             _load_scores(db, args.count)
             print(f"{name}: loaded {args.count} interactions + scores in {time.perf_counter() - t0:.0f} s")
-        print(f"{name}: {args.count} scored interactions")
+        print(f"{name}: {args.count} scored interactions", flush=True)
 
         def daily():
             with db.session() as s:
@@ -205,6 +206,7 @@ def main() -> None:
     p.add_argument("--scanner", default=None, help="module:callable (default: the bundled rule packs)")
     q = sub.add_parser("queries")
     q.add_argument("--count", type=int, default=1_000_000)
+    q.add_argument("--sqlite", default=None, help="a SQLite file to use (reused when it already holds --count scores)")
     q.add_argument("--postgres", default=os.environ.get("QA_BENCH_POSTGRES_URL"), help="an empty PostgreSQL database URL")
     args = parser.parse_args()
     {"ingest": bench_ingest, "queries": bench_queries}[args.what](args)

@@ -258,7 +258,8 @@ class Score(Base):
     __tablename__ = "scores"
     __table_args__ = (
         UniqueConstraint("interaction_id", "scorecard", name="uq_scores_interaction_scorecard"),
-        Index("ix_scores_scorecard_date_agent", "scorecard", "local_date", "agent_id"),
+        # Covering index of the agent-day roll-up (migration 0002).
+        Index("ix_scores_rollup", "scorecard", "local_date", "agent_id", "team_id", "score", "passed", "auto_failed"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -37,28 +37,37 @@ def daily_agent_scores(
     thousand rows to Python.
     """
     s = m.Score
+    # Aggregate on ids only (answered from the covering index), then attach codes and names.
+    rollup = select(
+        s.agent_id,
+        s.team_id,
+        s.local_date,
+        func.count().label("interactions"),
+        func.sum(s.score).label("score_sum"),
+        func.sum(cast(s.passed, Integer)).label("passed"),
+        func.sum(cast(s.auto_failed, Integer)).label("auto_failed"),
+    ).where(s.scorecard == scorecard, s.agent_id.is_not(None))
+    if start is not None:
+        rollup = rollup.where(s.local_date >= start)
+    if end is not None:
+        rollup = rollup.where(s.local_date <= end)
+    agg = rollup.group_by(s.local_date, s.agent_id, s.team_id).subquery()
     stmt = (
         select(
-            s.agent_id,
+            agg.c.agent_id,
             m.Agent.code.label("agent"),
             m.Agent.name.label("agent_name"),
-            s.team_id,
+            agg.c.team_id,
             m.Team.code.label("team"),
-            s.local_date,
-            func.count().label("interactions"),
-            func.sum(s.score).label("score_sum"),
-            func.sum(cast(s.passed, Integer)).label("passed"),
-            func.sum(cast(s.auto_failed, Integer)).label("auto_failed"),
+            agg.c.local_date,
+            agg.c.interactions,
+            agg.c.score_sum,
+            agg.c.passed,
+            agg.c.auto_failed,
         )
-        .join(m.Agent, m.Agent.id == s.agent_id)
-        .outerjoin(m.Team, m.Team.id == s.team_id)
-        .where(s.scorecard == scorecard)
-        .group_by(s.agent_id, m.Agent.code, m.Agent.name, s.team_id, m.Team.code, s.local_date)
+        .join(m.Agent, m.Agent.id == agg.c.agent_id)
+        .outerjoin(m.Team, m.Team.id == agg.c.team_id)
     )
-    if start is not None:
-        stmt = stmt.where(s.local_date >= start)
-    if end is not None:
-        stmt = stmt.where(s.local_date <= end)
     return [dict(row._mapping) for row in session.execute(stmt)]
 
 
