@@ -102,22 +102,31 @@ class Dimensions:
         return self.agent_team.get(interaction.agent_id) if interaction.agent_id else None
 
 
+def _plain(value: Any) -> Any:
+    """JSON-ready form of a rule attribute (enums, pydantic models, dataclasses, tuples)."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if hasattr(value, "value") and isinstance(value.value, str):
+        return value.value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return str(value)
+
+
 def ensure_rule_pack(session: Session, version: str, rules: Sequence[Any] | None = None) -> None:
+    """Record a rule-pack version and its rule catalogue the first time it is used."""
     if session.get(m.RulePackVersion, version) is not None:
         return
     catalogue = None
     if rules is not None:
-        catalogue = [
-            {
-                "id": r.id,
-                "family": str(getattr(r.family, "value", r.family)),
-                "severity": r.severity,
-                "citation": r.citation,
-                "jurisdiction": r.jurisdiction,
-                "message": dict(r.message) if isinstance(r.message, dict) else r.message,
-            }
-            for r in rules
-        ]
+        fields = ("id", "family", "severity", "citation", "jurisdiction", "message")
+        catalogue = [{f: _plain(getattr(r, f, None)) for f in fields} for r in rules]
     session.add(m.RulePackVersion(version=version, rules=catalogue))
     session.flush()
 

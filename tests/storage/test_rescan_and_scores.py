@@ -114,3 +114,33 @@ def test_daily_scores_and_weekly_ranking(db, tmp_path):
 def test_sparkline_scales_scores():
     assert sparkline([0, 50, 100]) == "▁▅█"
     assert sparkline([float("nan"), 100]) == " █"
+
+
+def test_rule_catalogue_values_are_stored_as_plain_json(db):
+    from pydantic import BaseModel
+
+    from qa.domain import Family
+    from qa.storage.repository import ensure_rule_pack
+
+    class Message(BaseModel):
+        es: str
+        en: str
+
+    class Rule:
+        id, family, severity, citation, jurisdiction = "R1", Family.THREAT, "major", "Ley 1", "CO"
+        message = Message(es="Amenaza", en="Threat")
+
+    with db.session() as s:
+        ensure_rule_pack(s, "v-test", [Rule()])
+    with db.session() as s:
+        stored = s.get(m.RulePackVersion, "v-test").rules
+    assert stored == [
+        {
+            "id": "R1",
+            "family": "threat",
+            "severity": "major",
+            "citation": "Ley 1",
+            "jurisdiction": "CO",
+            "message": {"es": "Amenaza", "en": "Threat"},
+        }
+    ]
