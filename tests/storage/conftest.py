@@ -7,11 +7,9 @@ skipped locally, and fail under CI (``CI`` set), where they must run.
 
 from __future__ import annotations
 
-import json
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,10 +17,6 @@ from sqlalchemy import create_engine, text
 
 from qa.storage.config import normalise_url
 from qa.storage.engine import Database, open_database
-
-HERE = Path(__file__).parent
-SCANNER_V1 = "storage_fake_scanner:load_v1"
-SCANNER_V2 = "storage_fake_scanner:load_v2"
 
 
 def _postgres_base_url() -> str:
@@ -57,43 +51,3 @@ def db(db_url) -> Iterator[Database]:
     database = open_database(db_url)
     yield database
     database.dispose()
-
-
-def chat(
-    iid: str,
-    *,
-    agent: str = "A1",
-    account: str | None = "ACC-1",
-    started_at: str = "2026-03-02T10:00:00-05:00",
-    text: str = "Good morning, this is Ana from the collections office.",
-    team: str | None = "North",
-    tz: str = "America/New_York",
-) -> dict:
-    """One chat interaction in the data contract's JSON shape."""
-    record = {
-        "id": iid,
-        "channel": "chat",
-        "direction": "outbound",
-        "started_at": started_at,
-        "jurisdiction": "US",
-        "consumer_timezone": tz,
-        "language": "en",
-        "agent_id": agent,
-        "agent_name": f"Agent {agent}",
-        "turns": [
-            {"speaker": "agent", "text": text, "at": started_at},
-            {"speaker": "consumer", "text": "Ok, thanks.", "at": started_at},
-        ],
-    }
-    if account:
-        record["account_id"] = account
-    if team:
-        record["team"] = team
-    return record
-
-
-def write_jsonl(path: Path, records: list[dict | str]) -> Path:
-    path.write_text(
-        "".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n" for r in records), encoding="utf-8"
-    )
-    return path

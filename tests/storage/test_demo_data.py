@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime
 
-from conftest import SCANNER_V1
 from sqlalchemy import func, select
+from storage_helpers import SCANNER_V1
 
 from qa.demo_data import generate, load_demo
 from qa.storage import models as m

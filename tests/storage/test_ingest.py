@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import SCANNER_V1, chat, write_jsonl
 from sqlalchemy import func, select
+from storage_helpers import SCANNER_V1, chat, write_jsonl
 
 from qa.ingest import IngestOptions, InlineExecutor, LocalProcessExecutor, ingest
 from qa.storage import models as m

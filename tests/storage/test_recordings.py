@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SCANNER_V1
 from sqlalchemy import select
+from storage_helpers import SCANNER_V1
 
 from qa.ingest import IngestOptions, InlineExecutor, ingest
 from qa.ingest.sources import is_manifest, parse_channel_map, read_manifest

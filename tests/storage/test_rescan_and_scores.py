@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from conftest import SCANNER_V1, SCANNER_V2, chat, write_jsonl
 from sqlalchemy import select
+from storage_helpers import SCANNER_V1, SCANNER_V2, chat, write_jsonl
 
 from qa.ingest import IngestOptions, InlineExecutor, ingest
 from qa.rankings import by_period, daily_frame, ranking, sparkline

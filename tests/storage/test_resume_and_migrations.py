@@ -8,8 +8,8 @@ import subprocess
 import sys
 import time
 
-from conftest import HERE, SCANNER_V1, chat, write_jsonl
 from sqlalchemy import create_engine, func, inspect, select
+from storage_helpers import HERE, SCANNER_V1, chat, write_jsonl
 
 from qa.ingest import IngestOptions, InlineExecutor, ingest
 from qa.storage import models as m
