@@ -14,6 +14,9 @@ model, warms up on one file, then times one pass over every fixture in
 ``--language given`` (default) gives both modes the language of each file, so they decode the
 same thing and the ratio measures the pipeline's own cost; ``--language detect`` lets plain
 faster-whisper detect per channel (its default) and the pipeline once per call.
+* ``plain_pyav``: the same, fed the pipeline's PyAV-decoded samples (FFmpeg resampling paths
+  differ slightly, and Whisper's temperature fallback can turn a tiny difference in samples into
+  a large difference in time; this mode isolates the pipeline's own overhead).
 * ``pipeline``: ``transcription.transcribe_file`` (PyAV decoding, one language detection per
   call, guards, roles, redaction).
 * ``batched``: the pipeline with ``batch_size=8`` (faster-whisper's BatchedInferencePipeline),
@@ -60,9 +63,10 @@ def _options(args: argparse.Namespace, **changes: object):
     return TranscriptionOptions(device=args.device, cpu_threads=args.threads, **changes)
 
 
-def _run_plain(args: argparse.Namespace, files: list[Path]) -> dict:
+def _run_plain(args: argparse.Namespace, files: list[Path], pyav: bool = False) -> dict:
     from faster_whisper import WhisperModel, decode_audio
 
+    from transcription.audio import decode
     from transcription.engine import engine_key, vad_options
 
     options = _options(args)
@@ -72,7 +76,10 @@ def _run_plain(args: argparse.Namespace, files: list[Path]) -> dict:
 
     def one(path: Path) -> list[tuple[int, float, float, str]]:
         stereo = len(_channels_of(path)) == 2
-        channels = decode_audio(str(path), split_stereo=True) if stereo else (decode_audio(str(path)),)
+        if pyav:  # the pipeline's own decoding, so both modes see the very same samples
+            channels = decode(path).channels
+        else:
+            channels = decode_audio(str(path), split_stereo=True) if stereo else (decode_audio(str(path)),)
         out = []
         for index, audio in enumerate(channels):
             segments, _ = model.transcribe(
@@ -116,23 +123,34 @@ def _timed(args: argparse.Namespace, files: list[Path], one) -> dict:
     one(files[0])  # warm-up: first-call allocations, VAD model load
     audio_seconds = 0.0
     outputs: dict[str, list] = {}
+    per_file: dict[str, float] = {}
     start = time.perf_counter()
     for _ in range(args.repeat):
         for path in files:
+            began = time.perf_counter()
             outputs[path.name] = one(path)
+            per_file[path.name] = per_file.get(path.name, 0.0) + time.perf_counter() - began
     wall = time.perf_counter() - start
     from transcription.audio import decode
 
     for path in files:
         audio_seconds += decode(path).duration * args.repeat
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"wall": wall, "audio_seconds": audio_seconds, "peak_rss_mib": peak_kib / 1024, "outputs": outputs}
+    return {
+        "wall": wall,
+        "audio_seconds": audio_seconds,
+        "peak_rss_mib": peak_kib / 1024,
+        "outputs": outputs,
+        "per_file": per_file,
+    }
 
 
 def _worker(args: argparse.Namespace) -> None:
     files = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".wav", ".flac", ".ogg"))
     if args.worker == "plain":
         result = _run_plain(args, files)
+    elif args.worker == "plain_pyav":
+        result = _run_plain(args, files, pyav=True)
     elif args.worker == "pipeline":
         result = _run_pipeline(args, files)
     else:
@@ -141,22 +159,24 @@ def _worker(args: argparse.Namespace) -> None:
 
 
 def _wer(outputs: dict[str, list]) -> dict[str, float]:
+    """WER per language over channel streams (a stereo call is two streams, a mono call one)."""
     import jiwer
 
-    per_language: dict[str, tuple[list[str], list[str]]] = {"es": ([], []), "en": ([], [])}
+    pairs: dict[str, tuple[list[str], list[str]]] = {"es": ([], []), "en": ([], [])}
     for call in MANIFEST["calls"]:
         name = Path(call["file"]).name
         language = name[:2]
-        reference = " ".join(t["text"] for t in sorted(call["turns"], key=lambda t: t["start"]))
-        hypothesis = " ".join(text for _c, _s, _e, text in sorted(outputs[name], key=lambda x: x[1]))
-        per_language[language][0].append(normalise_for_wer(reference, language))
-        per_language[language][1].append(normalise_for_wer(hypothesis, language))
-    refs = per_language["es"][0] + per_language["en"][0]
-    hyps = per_language["es"][1] + per_language["en"][1]
+        channel_of = {v: int(k) for k, v in (call["channels"] or {}).items()}
+        for channel in sorted(set(channel_of.values()) or {0}):
+            turns = [t for t in call["turns"] if channel_of.get(t["speaker"], 0) == channel]
+            reference = " ".join(t["text"] for t in sorted(turns, key=lambda t: t["start"]))
+            said = sorted((x for x in outputs[name] if x[0] == channel), key=lambda x: x[1])
+            pairs[language][0].append(normalise_for_wer(reference, language))
+            pairs[language][1].append(normalise_for_wer(" ".join(x[3] for x in said), language))
     return {
-        "es": jiwer.wer(per_language["es"][0], per_language["es"][1]),
-        "en": jiwer.wer(per_language["en"][0], per_language["en"][1]),
-        "all": jiwer.wer(refs, hyps),
+        "es": jiwer.wer(*pairs["es"]),
+        "en": jiwer.wer(*pairs["en"]),
+        "all": jiwer.wer(pairs["es"][0] + pairs["en"][0], pairs["es"][1] + pairs["en"][1]),
     }
 
 
@@ -182,7 +202,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="passes over the fixtures per measurement")
     parser.add_argument("--threads", type=int, default=0, help="CTranslate2 cpu_threads (0: all cores)")
     parser.add_argument("--device", default="cpu")
-    parser.add_argument("--modes", default="plain,pipeline,batched")
+    parser.add_argument("--modes", default="plain,plain_pyav,pipeline,batched")
     parser.add_argument("--language", choices=("given", "detect"), default="given")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -204,7 +224,8 @@ def main() -> None:
     cores = args.threads or os.cpu_count() or 1
     print(f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, threads={cores}, device={args.device}")
     print(f"language: {args.language} (given: from the file name for both modes; detect: each mode detects its own way)")
-    print(f"audio: {len(MANIFEST['calls'])} calls, {runs[modes[0]][0]['audio_seconds']:.1f} s per pass x {args.repeat} pass(es)")
+    total_audio = runs[modes[0]][0]["audio_seconds"]
+    print(f"audio: {len(MANIFEST['calls'])} calls, {total_audio / args.repeat:.1f} s per pass x {args.repeat} pass(es)")
     print()
     print(
         "| mode | median wall s | runs (s) | audio s / wall s | RTF | RTF x cores | peak RSS MiB "
@@ -224,9 +245,20 @@ def main() -> None:
             f"{wall * cores / audio:.3f} | {max(r['peak_rss_mib'] for r in runs[mode]):.0f} "
             f"| {wer['es']:.3f} | {wer['en']:.3f} | {wer['all']:.3f} | {heard}/{total} |"
         )
-    if "plain" in summary and "pipeline" in summary:
-        print()
-        print(f"pipeline / plain throughput: {summary['pipeline']['throughput'] / summary['plain']['throughput']:.3f}x")
+    print()
+    print(
+        "median seconds per file: "
+        + "; ".join(
+            f"{mode}: "
+            + ", ".join(
+                f"{name} {statistics.median(r['per_file'][name] for r in runs[mode]):.2f}" for name in runs[mode][0]["per_file"]
+            )
+            for mode in modes
+        )
+    )
+    for plain in ("plain", "plain_pyav"):
+        if plain in summary and "pipeline" in summary:
+            print(f"pipeline / {plain} throughput: {summary['pipeline']['throughput'] / summary[plain]['throughput']:.3f}x")
     if "batched" in summary and "pipeline" in summary:
         lost = sorted(set(summary["batched"]["missed"]) - set(summary["pipeline"]["missed"]))
         ratio = summary["batched"]["throughput"] / summary["pipeline"]["throughput"]
