@@ -71,10 +71,14 @@ class Scanner:
 
     @classmethod
     def load(
-        cls, packs_dir: Path = PACKS_DIR, lexicon_dir: Path = LEXICON_DIR, default_jurisdiction: str = "US"
+        cls,
+        packs_dir: Path = PACKS_DIR,
+        lexicon_dir: Path = LEXICON_DIR,
+        default_jurisdiction: str = "US",
+        use_index: bool = True,
     ) -> Scanner:
         """Load and validate every rule pack; a bad file raises :class:`RuleError`."""
-        lexicons = LexiconSet.load(lexicon_dir)
+        lexicons = LexiconSet.load(lexicon_dir, use_index)
         rules: list[LoadedRule] = []
         seen: dict[str, Path] = {}
         files: list[Path] = list(lexicon_dir.glob("*.yaml"))

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from compliance_rules.patterns import CompiledPattern, Match, PatternError, compile_pattern
+from compliance_rules.patterns import ANY, CompiledPattern, Match, PatternError, compile_pattern
 from compliance_rules.schema import Lexicon
 from compliance_rules.text import AnalyzedText, Stream
 
@@ -118,12 +118,55 @@ def sentence_bounds(text: AnalyzedText, match: Match) -> tuple[int, int]:
     return first, last
 
 
+class _TriggerIndex:
+    """Which patterns can match a turn, from the words the turn contains."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, set[CompiledPattern]] = {}
+        self.prefixes: dict[int, dict[str, set[CompiledPattern]]] = {}
+        self.always: set[CompiledPattern] = set()
+        self._by_word: dict[str, frozenset[CompiledPattern]] = {}
+
+    def add(self, pattern: CompiledPattern) -> None:
+        for trigger in pattern.triggers:
+            if trigger == ANY:
+                self.always.add(pattern)
+            elif trigger.endswith("*"):
+                stem = trigger[:-1]
+                self.prefixes.setdefault(len(stem), {}).setdefault(stem, set()).add(pattern)
+            else:
+                self.exact.setdefault(trigger, set()).add(pattern)
+
+    def _for_word(self, word: str) -> frozenset[CompiledPattern]:
+        known = self._by_word.get(word)
+        if known is None:
+            found = set(self.exact.get(word, ()))
+            for length, stems in self.prefixes.items():
+                if len(word) >= length:
+                    found |= stems.get(word[:length], set())
+            known = frozenset(found)
+            if len(self._by_word) < 500_000:
+                self._by_word[word] = known
+        return known
+
+    def candidates(self, words: frozenset[str]) -> set[CompiledPattern]:
+        found = set(self.always)
+        for word in words:
+            hit = self._for_word(word)
+            if hit:
+                found |= hit
+        return found
+
+
 class LexiconSet:
     """All lexicons, compiled per language."""
 
-    def __init__(self, lexicons: dict[str, Lexicon], classes: dict[str, dict[str, list[str]]]) -> None:
+    def __init__(self, lexicons: dict[str, Lexicon], classes: dict[str, dict[str, list[str]]], use_index: bool = True) -> None:
         self.lexicons = lexicons
+        # Without the index every pattern runs on every turn (the benchmark's baseline).
+        self.use_index = use_index
         self._compiled: dict[tuple[str, str], _Compiled] = {}
+        self._index = {"es": _TriggerIndex(), "en": _TriggerIndex()}
         for name, lexicon in lexicons.items():
             for lang in ("es", "en"):
                 body = getattr(lexicon, lang)
@@ -141,9 +184,11 @@ class LexiconSet:
                     )
                 except PatternError as exc:
                     raise LexiconError(f"lexicon {name!r} ({lang}): {exc}") from None
+                for pattern in self._compiled[(name, lang)].patterns:
+                    self._index[lang].add(pattern)
 
     @classmethod
-    def load(cls, directory: Path = LEXICON_DIR) -> LexiconSet:
+    def load(cls, directory: Path = LEXICON_DIR, use_index: bool = True) -> LexiconSet:
         lexicons: dict[str, Lexicon] = {}
         classes: dict[str, dict[str, list[str]]] = {}
         for path in sorted(directory.glob("*.yaml")):
@@ -159,7 +204,7 @@ class LexiconSet:
                 if lexicon.name in lexicons:
                     raise LexiconError(f"{path}: lexicon {lexicon.name!r} is defined twice")
                 lexicons[lexicon.name] = lexicon
-        return cls(lexicons, classes)
+        return cls(lexicons, classes, use_index)
 
     def has(self, name: str) -> bool:
         return name in self.lexicons
@@ -169,14 +214,33 @@ class LexiconSet:
         compiled = self._compiled.get((name, text.language))
         if compiled is None:
             return None
+        key = (id(self), name, negation)
+        if key in text.memo:
+            return text.memo[key]
+        candidates = self._candidates(text) if self.use_index else None
+        result = None
         for pattern in compiled.patterns:
+            if candidates is not None and (pattern not in candidates or not pattern.may_match(text.words)):
+                continue
             for match in _matches(pattern, text, compiled.match_lemmas):
                 reason = self._prune_reason(compiled, text, match, negation)
                 if reason is None:
-                    return match
+                    result = match
+                    break
                 if pruned is not None:
                     pruned.append(Pruned(name, pattern.source, reason))
-        return None
+            if result is not None:
+                break
+        text.memo[key] = result
+        return result
+
+    def _candidates(self, text: AnalyzedText) -> set[CompiledPattern]:
+        key = (id(self), "candidates")
+        found = text.memo.get(key)
+        if found is None:
+            found = self._index[text.language].candidates(text.words)
+            text.memo[key] = found
+        return found
 
     def _prune_reason(self, compiled: _Compiled, text: AnalyzedText, match: Match, negation: bool) -> str | None:
         if negation and compiled.negatable:

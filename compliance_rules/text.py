@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 import spacy
+from spacy.attrs import IDX, LENGTH
 
 # Chat and SMS shorthand, expanded before matching. Keys are normalised
 # (lower case, no accents) single tokens.
@@ -57,8 +59,7 @@ def strip_accents(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     norm: str
     lemma: str
     start: int
@@ -94,6 +95,17 @@ class AnalyzedText:
     surface: Stream
     lemmas: Stream
     is_question: bool
+    # Per-turn results of lexicon lookups, filled by LexiconSet.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def words(self) -> frozenset[str]:
+        """Every surface form and lemma of the turn."""
+        cached = self.memo.get("words")
+        if cached is None:
+            cached = frozenset(t.norm for t in self.tokens) | frozenset(t.lemma for t in self.tokens)
+            self.memo["words"] = cached
+        return cached
 
     def span_of(self, first: int, last: int) -> tuple[int, int]:
         """Character span in ``raw`` covering tokens ``first..last``."""
@@ -121,10 +133,21 @@ class Analyzer:
         self._chat = _CHAT_ES if language == "es" else _CHAT_EN
         self._fillers = _FILLERS[language]
         self._cache: dict[str, AnalyzedText] = {}
+        self._forms: dict[str, tuple[str, str]] = {}
 
-    def _lemma(self, lowered: str, norm: str) -> str:
-        lemma = self._lookup.get(lowered)
-        return strip_accents(lemma) if isinstance(lemma, str) else norm
+    def _form(self, form: str) -> tuple[str, str]:
+        """Normalised surface form and lemma of one lower-cased word."""
+        known = self._forms.get(form)
+        if known is not None:
+            return known
+        norm = strip_accents(form)
+        if _MIXED_ALNUM.match(norm) and not norm.isdigit():
+            norm = norm.translate(_LEET)
+        lemma = self._lookup.get(form)
+        result = (norm, strip_accents(lemma) if isinstance(lemma, str) else norm)
+        if len(self._forms) < 500_000:
+            self._forms[form] = result
+        return result
 
     def analyze(self, text: str) -> AnalyzedText:
         cached = self._cache.get(text)
@@ -134,9 +157,11 @@ class Analyzer:
         if self.language == "en":
             lowered = lowered.replace("\u2019", "'")
         tokens: list[Token] = []
-        for doc_token in self._nlp.tokenizer(lowered):
-            piece = doc_token.text
-            start = doc_token.idx
+        doc = self._nlp.tokenizer(lowered)
+        # Offsets straight from the Doc's arrays: iterating Token objects costs
+        # more than the rest of the analysis.
+        for start, length in doc.to_array([IDX, LENGTH]).tolist() if len(doc) else ():
+            piece = lowered[start : start + length]
             if self.language == "en" and piece in _EN_CLITICS:
                 if piece == "n't" and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
                     host = tokens[-1]
@@ -145,12 +170,13 @@ class Analyzer:
                 word = _EN_CLITICS[piece]
                 tokens.append(Token(word, word, start, start + len(piece)))
                 continue
-            for word in _WORD_CHARS.finditer(piece):
-                form = word.group()
-                w_start, w_end = start + word.start(), start + word.end()
-                norm = strip_accents(form)
-                if _MIXED_ALNUM.match(norm) and not norm.isdigit():
-                    norm = norm.translate(_LEET)
+            # Most tokens are plain words; only mixed ones ("f*ck", "d3adbeat!")
+            # need splitting into word pieces.
+            pieces = ((piece, start, start + len(piece)),) if piece.isalnum() else (
+                (w.group(), start + w.start(), start + w.end()) for w in _WORD_CHARS.finditer(piece)
+            )
+            for form, w_start, w_end in pieces:
+                norm, lemma = self._form(form)
                 if norm in self._fillers:
                     continue
                 expansion = self._chat.get(norm)
@@ -158,7 +184,7 @@ class Analyzer:
                     for part in expansion.split():
                         tokens.append(Token(part, part, w_start, w_end))
                     continue
-                tokens.append(Token(norm, self._lemma(form, norm), w_start, w_end))
+                tokens.append(Token(norm, lemma, w_start, w_end))
         if not tokens:
             tokens = [Token("", "", 0, 0)]
         analyzed = AnalyzedText(

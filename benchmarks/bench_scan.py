@@ -1,0 +1,140 @@
+"""Scanner throughput on 20-turn calls, on one core.
+
+    .venv/bin/python benchmarks/bench_scan.py [--calls 2000]
+
+Calls are generated from templates with varied names, amounts, companies and
+days, so every turn text is unique (no cache hits across calls) while the
+vocabulary is that of a real floor. About one call in six carries a
+violation. The same calls are scanned twice in one run: with the trigger
+index (the product) and without it (every pattern tried on every turn, the
+baseline), and the ratio is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+from datetime import datetime, timedelta
+
+from compliance_rules import Scanner
+from compliance_rules.text import analyzer_for
+from qa.domain import Interaction
+
+NAMES = "Ana Luis Marta Jorge Paola Andrés Rosa Diego Camila Pedro Lucía Julián Sofía Tomás Elena Raúl".split()
+SURNAMES = "Gómez Rojas Pérez Díaz Castro Vargas Ortiz Ramos Torres Muñoz Herrera Salazar".split()
+COMPANIES = ["Cobranzas Andina", "Recuperos del Sur", "Gestión Integral", "Summit Recovery", "Northgate Financial"]
+CREDITORS = ["Banco Cordillera", "Tiendas Hogar", "Caja Central", "Harbor Bank", "Redwood Card"]
+DAYS_ES = "lunes martes miércoles jueves viernes".split()
+DAYS_EN = "Monday Tuesday Wednesday Thursday Friday".split()
+
+ES_AGENT = [
+    "Buenos días, ¿hablo con {name} {surname}?",
+    "Le habla {agent}, de {company}, en representación de {creditor}. La llamada es grabada.",
+    "¿Me confirma los últimos cuatro dígitos de su cédula, por favor?",
+    "Gracias. Lo llamo por su crédito, que tiene una cuota vencida de {amount} pesos.",
+    "Entiendo, {name}. ¿Qué fecha le queda cómoda para hacer el pago?",
+    "Perfecto, le dejo registrado el compromiso para el {day}.",
+    "Puede pagar en cualquier sucursal o por la app con su número de cédula.",
+    "Si prefiere, le ofrecemos diferir el saldo a {months} meses sin intereses adicionales.",
+    "Con mucho gusto, {name}. ¿Le puedo ayudar en algo más?",
+    "Gracias por su tiempo, que tenga un buen día.",
+]
+ES_CONSUMER = [
+    "Sí, con él.", "Sí, señorita, yo sé que estoy atrasado.", "{digits}.", "Es que este mes se me complicó con el arriendo.",
+    "El {day} me pagan la quincena.", "Listo, el {day} pago sin falta.", "¿Y cuánto quedaría la cuota?",
+    "Bueno, eso me sirve.", "No, eso era todo.", "Gracias, igualmente.",
+]
+EN_AGENT = [
+    "Good morning, may I speak with {name} {surname}?",
+    "Hi {name}, this is {agent} with {company}. Can you confirm your date of birth?",
+    "Thank you. {company} is a debt collector; this is an attempt to collect a debt.",
+    "I'm calling about your {creditor} account with a balance of ${amount}.",
+    "I understand. Would a plan of ${small} a month work for you?",
+    "Great, I'll set that up starting {day}.",
+    "You'll get a confirmation letter in the mail within a week.",
+    "If anything looks wrong, you can dispute it in writing.",
+    "Is there anything else I can help you with today?",
+    "Thanks, {name}. Have a good day.",
+]
+EN_CONSUMER = [
+    "Yes, speaking.", "It's {month}/{dd}/19{yy}.", "Oh, I lost track of that one.", "I can do maybe ${small} a month.",
+    "{day} works for me.", "Okay, send me the details.", "What's the total again?", "Sounds good.", "No, that's it.",
+    "Thanks, you too.",
+]
+VIOLATIONS_ES = [
+    "Si no paga esta semana le vamos a embargar la casa y el carro.",
+    "Usted es un sinvergüenza, pague lo que debe.",
+    "Ya hay una orden del juzgado contra usted por esta deuda.",
+]
+VIOLATIONS_EN = [
+    "If you don't pay by Friday the sheriff will come pick you up.",
+    "Pay your damn bill like an adult, you deadbeat.",
+    "There's already a lawsuit filed against you on this account.",
+]
+
+
+def _fill(template: str, rnd: random.Random, lang: str) -> str:
+    return template.format(
+        name=rnd.choice(NAMES), surname=rnd.choice(SURNAMES), agent=f"{rnd.choice(NAMES)} {rnd.choice(SURNAMES)}",
+        company=rnd.choice(COMPANIES), creditor=rnd.choice(CREDITORS), amount=f"{rnd.randint(100, 9000)}.{rnd.randint(0, 999):03d}",
+        small=rnd.randint(20, 300), months=rnd.choice([6, 12, 18, 24]), digits=rnd.randint(1000, 9999),
+        day=rnd.choice(DAYS_ES if lang == "es" else DAYS_EN), month=rnd.randint(1, 12), dd=rnd.randint(1, 28), yy=rnd.randint(50, 99),
+    )
+
+
+def make_calls(count: int, seed: int = 7) -> list[Interaction]:
+    rnd = random.Random(seed)
+    start = datetime.fromisoformat("2026-03-02T09:00:00-05:00")
+    calls = []
+    for n in range(count):
+        lang = "es" if n % 2 else "en"
+        agent, consumer = (ES_AGENT, ES_CONSUMER) if lang == "es" else (EN_AGENT, EN_CONSUMER)
+        turns = []
+        for k in range(10):
+            turns.append({"speaker": "agent", "text": _fill(agent[k], rnd, lang), "start": k * 10.0, "end": k * 10.0 + 4})
+            turns.append({"speaker": "consumer", "text": _fill(consumer[k], rnd, lang), "start": k * 10.0 + 5, "end": k * 10.0 + 9})
+        if rnd.random() < 1 / 6:
+            turns[rnd.choice([9, 11, 13])]["text"] = rnd.choice(VIOLATIONS_ES if lang == "es" else VIOLATIONS_EN)
+        calls.append(
+            Interaction.model_validate(
+                {
+                    "id": f"bench-{n:05d}", "channel": "call", "started_at": start + timedelta(hours=n % 9, days=n // 400),
+                    "jurisdiction": "CO" if lang == "es" else "US-NY", "language": lang, "agent_id": f"A{n % 25:02d}",
+                    "account_id": f"ACC-{n // 4:05d}", "turns": turns,
+                }
+            )
+        )
+    return calls
+
+
+def _run(scanner: Scanner, calls: list[Interaction]) -> tuple[float, int]:
+    for lang in ("es", "en"):
+        analyzer_for(lang)._cache.clear()  # every text is analysed afresh
+    began = time.perf_counter()
+    findings = scanner.scan(calls)
+    return time.perf_counter() - began, len(findings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
+    calls = make_calls(args.calls)
+    indexed, baseline = Scanner.load(), Scanner.load(use_index=False)
+    _run(indexed, make_calls(200, seed=1))  # warm spaCy's vocabulary and the word cache
+    _run(baseline, make_calls(200, seed=1))
+    base_time, base_findings = _run(baseline, calls)
+    time_, findings = _run(indexed, calls)
+    assert findings == base_findings, "the index must not change the findings"
+    print(f"calls: {len(calls)} x 20 turns, findings: {findings}, cores: 1")
+    print(f"baseline (no trigger index): {len(calls) / base_time:8.0f} calls/s")
+    print(f"scanner (trigger index):     {len(calls) / time_:8.0f} calls/s")
+    print(f"ratio: {base_time / time_:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
