@@ -31,16 +31,20 @@ def _load_scanner(default_jurisdiction: str):  # noqa: ANN202 - imported lazily 
 
 def resolve_audio(records: list[Record]) -> tuple[list[Interaction], list[ReadError]]:
     """Interactions ready to scan; records with ``audio`` are transcribed first."""
-    ready = [r.interaction for r in records if r.interaction.turns is not None]
-    pending = [r for r in records if r.interaction.turns is None]
-    if not pending:
-        return ready, []
+    if all(r.interaction.turns is not None for r in records):
+        return [r.interaction for r in records], []
+    from transcription import ModelNotFoundError, TranscriptionOptions, resolve_audio_records
+
+    def progress(done: int, total: int, file: str) -> None:
+        typer.echo(f"transcribed / transcrito {done}/{total}: {file}", err=True)
+
     try:
-        from transcription import resolve_audio_records
-    except ImportError as exc:
-        return ready, [ReadError(r.file, r.line, f"cannot transcribe audio: {exc}", r.interaction.id) for r in pending]
-    transcribed, errors = resolve_audio_records(pending)
-    return ready + list(transcribed), list(errors)
+        interactions, errors = resolve_audio_records(records, TranscriptionOptions(), progress)
+    except ModelNotFoundError as exc:
+        pending = [r for r in records if r.interaction.turns is None]
+        failed = [ReadError(r.file, r.line, f"cannot transcribe: {exc}", r.interaction.id) for r in pending]
+        return [r.interaction for r in records if r.interaction.turns is not None], failed
+    return interactions, [ReadError(e.file, e.line, e.reason, e.record_id) for e in errors]
 
 
 def _format_time(finding: Finding) -> str:
