@@ -79,17 +79,24 @@ class IdentificationParams(Params):
     # name_and_company: MX / CO (the agent's name and the company or creditor).
     requires: Literal["company_and_collector", "name_and_company"]
     channels: list[str] = ["call", "chat"]
+    # The duty arises once the collector talks about the debt or asks for money.
+    discussed: list[str] = ["debt_reveal", "pressing_payment"]
 
 
 class IdentificationDetector:
-    def __init__(self, rule: RuleSpec, params: IdentificationParams) -> None:
-        self.rule, self.params = rule, params
+    def __init__(self, rule: RuleSpec, params: IdentificationParams, lexicons: LexiconSet) -> None:
+        self.rule, self.params, self.lexicons = rule, params, lexicons
+
+    def _debt_discussed(self, ctx: InteractionContext) -> bool:
+        return any(
+            self.lexicons.find(name, ctx.texts[i], ctx.pruned) for i in ctx.collector_turns() for name in self.params.discussed
+        )
 
     def detect(self, ctx: InteractionContext) -> list[Hit]:
         dialogue = ctx.dialogue
         if ctx.interaction.channel not in self.params.channels or not dialogue.reached_consumer:
             return []
-        if not ctx.collector_turns():
+        if not self._debt_discussed(ctx):
             return []
         es = ctx.language == "es"
         if self.params.requires == "company_and_collector":
@@ -113,7 +120,7 @@ class IdentificationDetector:
 
 @register("identification.v1", IdentificationParams)
 def _build_identification(rule: RuleSpec, params: IdentificationParams, lexicons: LexiconSet) -> IdentificationDetector:
-    return IdentificationDetector(rule, params)
+    return IdentificationDetector(rule, params, lexicons)
 
 
 class NoticeParams(Params):
