@@ -34,7 +34,7 @@ _NOT_A_NAME = frozenset(
     notice regarding important urgent just only calling going credito debito""".split()
 )
 _GENERIC_COMPANY = frozenset(
-    """el la los las the our your su the banco bank oficina office empresa company despacho cobranza cobranzas app area
+    """banco bank oficina office empresa company despacho cobranza cobranzas app area
     departamento department juridico legal financiera entidad tienda store account cuenta accounts team billing customer
     support collections""".split()
 )

@@ -35,6 +35,8 @@ CONDITIONALS = {
     "es": frozenset({"si", "mientras", "hasta", "salvo", "cuando", "menos"}),
     "en": frozenset({"if", "unless", "until", "till", "when", "once"}),
 }
+# "por no pagar" / "for not paying": the negation is the cause, not the claim.
+CAUSAL = {"es": "por", "en": "for"}
 CLAUSE_WORDS = {
     "es": frozenset({"pero", "sino", "entonces", "porque", "aunque", "asi", "igual", "luego", "despues"}),
     "en": frozenset({"but", "then", "because", "although", "though", "so", "otherwise", "else"}),
@@ -100,7 +102,7 @@ def negation_of(text: AnalyzedText, match: Match, window: int = 6) -> str | None
             return None
         if _is_negator(tokens, index, negators):
             before = {t.norm for t in tokens[max(0, index - 3) : index]}
-            if before & conditionals:
+            if before & conditionals or (index > 0 and tokens[index - 1].norm == CAUSAL[lang]):
                 return None
             return norm
         index -= 1

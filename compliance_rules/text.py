@@ -43,7 +43,7 @@ _CHAT_EN = {
 # Spoken hesitations that ASR keeps and that would break adjacency in patterns.
 _FILLERS = {
     "es": frozenset({"eh", "ehh", "em", "emm", "mm", "mmm", "hmm", "osea", "pues", "bueno", "ah", "aja", "mhm"}),
-    "en": frozenset({"uh", "um", "umm", "uhh", "er", "erm", "hmm", "mm", "mmm", "like", "ah", "mhm"}),
+    "en": frozenset({"uh", "um", "umm", "uhh", "er", "erm", "hmm", "mm", "mmm", "ah", "mhm"}),
 }
 # English clitics as spaCy's tokenizer splits them ("won't" -> "wo" + "n't").
 _EN_CLITICS = {"n't": "not", "'ll": "will", "'re": "are", "'ve": "have", "'m": "am", "'d": "would"}
