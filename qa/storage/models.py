@@ -275,3 +275,8 @@ class Score(Base):
     local_date: Mapped[date] = mapped_column(Date)
     details: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --- QA workflow tables (issue 5): users, reviews, disputes, calibration, coaching, cases, audit log.
+# Kept in their own module; imported here so that Base.metadata (and the migrations check) sees them.
+from qa.storage import workflow_models  # noqa: E402,F401
