@@ -88,7 +88,11 @@ class Scanner:
                 if spec.id in seen:
                     raise RuleError(f"{path}: rule id {spec.id} already defined in {seen[spec.id]}")
                 seen[spec.id] = path
-                rules.append(LoadedRule(spec, build_detector(spec, lexicons), path))
+                try:
+                    detector = build_detector(spec, lexicons)
+                except RuleError as exc:
+                    raise RuleError(f"{path}: {exc}") from None
+                rules.append(LoadedRule(spec, detector, path))
                 files.append(path)
         return cls(rules, lexicons, _version(files), default_jurisdiction)
 

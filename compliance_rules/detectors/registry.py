@@ -61,15 +61,16 @@ def registered() -> list[str]:
 
 def build_detector(rule: RuleSpec, lexicons: LexiconSet) -> Detector:
     if rule.detector not in _REGISTRY:
-        raise RuleError(f"rule {rule.id}: unknown detector {rule.detector!r} (known: {', '.join(registered())})")
+        raise RuleError(f"(rule {rule.id}) unknown detector {rule.detector!r} (known: {', '.join(registered())})")
     params_model, factory = _REGISTRY[rule.detector]
     try:
         params = params_model.model_validate(rule.params)
     except ValidationError as exc:
-        raise RuleError(f"rule {rule.id}: bad params for {rule.detector}: {exc}") from None
+        problems = "; ".join(f"params.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise RuleError(f"(rule {rule.id}) {problems}") from None
     for name in getattr(params, "lexicons", ()):
         if not lexicons.has(name):
-            raise RuleError(f"rule {rule.id}: unknown lexicon {name!r}")
+            raise RuleError(f"(rule {rule.id}) unknown lexicon {name!r}")
     return factory(rule, params, lexicons)
 
 
