@@ -48,6 +48,15 @@ _FILLERS = {
 # English clitics as spaCy's tokenizer splits them ("won't" -> "wo" + "n't").
 _EN_CLITICS = {"n't": "not", "'ll": "will", "'re": "are", "'ve": "have", "'m": "am", "'d": "would"}
 _EN_CLITIC_HOSTS = {"wo": "will", "ca": "can", "ai": "is", "sha": "shall"}
+# Words that chat writers mask with asterisks ("p*ta", "h*ev*n", "f*cking"):
+# a masked token is read as the first of these it can stand for.
+_MASKABLE = {
+    "es": """hijueputa hijoputa puta puto putas mierda pendejo pendeja pendejos huevon huevona guevon marica maricon malparido
+    malparida cabron cabrona carajo verga chingada chingado chingar culero culera gonorrea conchesumadre culiao weon aweonao
+    pelotudo pelotuda boludo boluda imbecil idiota estupido estupida""".split(),
+    "en": """fucking fucker fucked fuck motherfucker shit shitty bullshit bitch bastard asshole dumbass jackass cunt dick prick
+    damn goddamn idiot moron stupid retard""".split(),
+}
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _WORD_CHARS = re.compile(r"[^\W_]+(?:[*][^\W_]*)*", re.UNICODE)
 _MIXED_ALNUM = re.compile(r"(?=.*[a-z])(?=.*[0-9@$])")
@@ -134,6 +143,7 @@ class Analyzer:
         self._fillers = _FILLERS[language]
         self._cache: dict[str, AnalyzedText] = {}
         self._forms: dict[str, tuple[str, str]] = {}
+        self._maskable = _MASKABLE[language]
 
     def _form(self, form: str) -> tuple[str, str]:
         """Normalised surface form and lemma of one lower-cased word."""
@@ -143,11 +153,17 @@ class Analyzer:
         norm = strip_accents(form)
         if _MIXED_ALNUM.match(norm) and not norm.isdigit():
             norm = norm.translate(_LEET)
+        if "*" in norm:
+            norm = self._unmask(norm)
         lemma = self._lookup.get(form)
         result = (norm, strip_accents(lemma) if isinstance(lemma, str) else norm)
         if len(self._forms) < 500_000:
             self._forms[form] = result
         return result
+
+    def _unmask(self, masked: str) -> str:
+        shape = re.compile("[a-z]{0,3}".join(re.escape(part) for part in masked.split("*")) + "$")
+        return next((word for word in self._maskable if shape.match(word)), masked.replace("*", ""))
 
     def analyze(self, text: str) -> AnalyzedText:
         cached = self._cache.get(text)
@@ -162,6 +178,11 @@ class Analyzer:
         # more than the rest of the analysis.
         for start, length in doc.to_array([IDX, LENGTH]).tolist() if len(doc) else ():
             piece = lowered[start : start + length]
+            if piece.strip("*") == "" and tokens and tokens[-1].end == start:
+                # The tokenizer split a trailing mask off ("pendej*"): rejoin it.
+                word = self._unmask(tokens[-1].norm + piece)
+                tokens[-1] = Token(word, word, tokens[-1].start, start + length)
+                continue
             if self.language == "en" and piece in _EN_CLITICS:
                 if piece == "n't" and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
                     host = tokens[-1]
