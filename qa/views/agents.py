@@ -30,7 +30,7 @@ def agent_directory(session: Session, scope: Scope) -> pd.DataFrame:
 def daily_scores(
     session: Session, scope: Scope, *, start: date | None = None, end: date | None = None, scorecard: str = "default"
 ) -> pd.DataFrame:
-    """The agent-day score rows (``qa.rankings.daily_frame``) restricted to the viewer's scope."""
+    """Return the agent-day score rows (``qa.rankings.daily_frame``) restricted to the viewer's scope."""
     rows = daily_agent_scores(session, scorecard=scorecard, start=start, end=end)
     visible = [r for r in rows if scope.allows(r["agent_id"], r["team_id"])]
     return rankings.daily_frame(visible)
@@ -79,7 +79,7 @@ def agent_breakdown(
 def worst_interactions(
     session: Session, scope: Scope, agent_id: int, *, limit: int = 10, scorecard: str = "default"
 ) -> pd.DataFrame:
-    """The agent's lowest-scoring interactions (latest first among equal scores) with their active findings count."""
+    """Return the agent's lowest-scoring interactions (latest first among equal scores) with their active findings count."""
     columns = ["interaction_id", "source_id", "local_date", "channel", "jurisdiction", "score", "auto_failed", "findings"]
     if not _agent_visible(session, scope, agent_id):
         return pd.DataFrame(columns=columns)
@@ -99,7 +99,13 @@ def worst_interactions(
     )
     stmt = (
         select(
-            i.id, i.source_id, i.local_date, i.channel, i.jurisdiction, worst.c.score, worst.c.auto_failed,
+            i.id,
+            i.source_id,
+            i.local_date,
+            i.channel,
+            i.jurisdiction,
+            worst.c.score,
+            worst.c.auto_failed,
             func.coalesce(hits.c.n, 0),
         )
         .join(worst, worst.c.interaction_id == i.id)

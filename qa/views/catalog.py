@@ -30,7 +30,7 @@ def rule_hits(session: Session, scope: Scope) -> pd.DataFrame:
 
 
 def catalog_frame(rules: list[Any], lang: str = "es") -> pd.DataFrame:
-    """The scanner's rules (``compliance_rules`` ``RuleSpec``) as rows in the viewer's language."""
+    """Return the scanner's rules (``compliance_rules`` ``RuleSpec``) as rows in the viewer's language."""
     rows = []
     for rule in rules:
         title = getattr(rule.title, lang, None) or rule.title.es

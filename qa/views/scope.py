@@ -40,7 +40,7 @@ class Scope:
         return not (self.team_ids is not None and team_id not in self.team_ids)
 
     def where(self, agent_column, team_column) -> list:
-        """SQL conditions restricting ``agent_column`` / ``team_column`` to this scope."""
+        """Return SQL conditions restricting ``agent_column`` / ``team_column`` to this scope."""
         conditions = []
         if self.agent_ids is not None:
             conditions.append(agent_column.in_(sorted(self.agent_ids)) if self.agent_ids else false())

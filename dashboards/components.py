@@ -1,0 +1,129 @@
+"""Shared view components: page header, KPI cards, charts, transcript with highlighted findings, audio."""
+
+from __future__ import annotations
+
+import html
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboards.i18n import label
+from dashboards.state import lang, tr
+from qa.views.interactions import highlight_segments
+
+SEVERITY_COLOURS = {"critical": "#c0392b", "major": "#e67e22", "minor": "#d4ac0d"}
+BRAND = "#1f4e79"
+
+CSS = """
+<style>
+[data-testid="stMetric"] {background: #ffffff; border: 1px solid #e3e8ef; border-radius: 10px;
+  padding: 12px 16px; box-shadow: 0 1px 2px rgba(16,24,40,.04);}
+[data-testid="stMetricLabel"] p {font-size: .82rem; color: #52606d;}
+.qa-header {display:flex; align-items:baseline; gap:.8rem; margin-bottom:.2rem;}
+.qa-header h1 {font-size:1.65rem; margin:0; padding:0; color:#102a43;}
+.qa-header span {color:#627d98; font-size:.95rem;}
+.qa-turn {padding:.45rem .7rem; margin:.25rem 0; border-radius:8px; line-height:1.5; font-size:.95rem;}
+.qa-turn.agent {background:#f0f4f8; border-left:3px solid #1f4e79;}
+.qa-turn.consumer {background:#fffaf0; border-left:3px solid #b7950b;}
+.qa-turn.other {background:#f7f7f7; border-left:3px solid #9aa5b1;}
+.qa-turn .who {font-weight:600; font-size:.78rem; color:#486581; text-transform:uppercase; letter-spacing:.03em;}
+.qa-turn .time {font-size:.75rem; color:#829ab1; margin-left:.4rem;}
+.qa-turn mark {padding:0 .15rem; border-radius:3px; color:#102a43;}
+.qa-turn mark.critical {background:#f5b7b1;} .qa-turn mark.major {background:#f8c471;} .qa-turn mark.minor {background:#f9e79f;}
+.qa-turn mark.focus {outline:2px solid #c0392b;}
+.qa-badge {display:inline-block; padding:.05rem .5rem; border-radius:999px; font-size:.75rem; color:#fff; font-weight:600;}
+.qa-finding {border:1px solid #e3e8ef; border-radius:10px; padding:.6rem .8rem; margin-bottom:.5rem; background:#fff;}
+.qa-finding .cite {color:#486581; font-size:.85rem;}
+.qa-finding .rule {font-family: ui-monospace, monospace; font-size:.82rem; color:#334e68;}
+</style>
+"""
+
+
+def page_header(title_key: str, subtitle: str | None = None) -> None:
+    st.html(CSS)
+    sub = f"<span>{html.escape(subtitle)}</span>" if subtitle else ""
+    st.html(f'<div class="qa-header"><h1>{html.escape(tr(title_key))}</h1>{sub}</div>')
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None or pd.isna(value) else f"{100 * value:.{digits}f} %"
+
+
+def fmt_num(value: float | int | None, digits: int = 0) -> str:
+    if value is None or pd.isna(value):
+        return "—"
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ") if lang() == "es" else text
+
+
+def severity_badge(severity: str) -> str:
+    colour = SEVERITY_COLOURS.get(severity, "#829ab1")
+    return f'<span class="qa-badge" style="background:{colour}">{html.escape(label("sev", severity, lang()))}</span>'
+
+
+def family_labels(frame: pd.DataFrame, column: str = "family") -> pd.DataFrame:
+    return frame.assign(**{column: frame[column].map(lambda v: label("fam", v, lang()))})
+
+
+def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, *, value_title: str, height: int = 260) -> None:
+    chart = (
+        alt.Chart(frame, title=title)
+        .mark_bar(color=BRAND, cornerRadiusEnd=3)
+        .encode(
+            x=alt.X(f"{value}:Q", title=value_title),
+            y=alt.Y(f"{category}:N", sort="-x", title=None),
+            tooltip=[category, value],
+        )
+        .properties(height=height)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def line_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, title: str, *, y_title: str, height: int = 300) -> None:
+    encoding = {
+        "x": alt.X(f"{x}:T", title=None),
+        "y": alt.Y(f"{y}:Q", title=y_title),
+        "tooltip": [c for c in (x, colour, y) if c],
+    }
+    if colour:
+        encoding["color"] = alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="bottom", columns=4))
+    chart = alt.Chart(frame, title=title).mark_line(point=True).encode(**encoding).properties(height=height)
+    st.altair_chart(chart, width="stretch")
+
+
+def transcript_html(turns, findings, focus_id: int | None = None) -> str:
+    """Render turns as chat bubbles; every finding's span highlighted in its severity colour (the focused one outlined)."""
+    by_turn: dict[int, list] = {}
+    for f in findings:
+        if f.turn is not None and f.span is not None:
+            by_turn.setdefault(f.turn, []).append((f.span[0], f.span[1], f))
+    parts = []
+    for turn in turns:
+        pieces = []
+        for text, f in highlight_segments(turn.text, by_turn.get(turn.idx, [])):
+            if f is None:
+                pieces.append(html.escape(text))
+            else:
+                focus = " focus" if f.id == focus_id else ""
+                tip = html.escape(f"{f.rule_id} · {f.citation}")
+                pieces.append(f'<mark class="{f.severity}{focus}" title="{tip}">{html.escape(text)}</mark>')
+        who = turn.speaker if turn.speaker in ("agent", "consumer") else "other"
+        when = f'<span class="time">{turn.start:.1f} s</span>' if turn.start is not None else ""
+        parts.append(
+            f'<div class="qa-turn {who}"><span class="who">{html.escape(label("speaker", turn.speaker, lang()))}</span>'
+            f"{when}<br>{''.join(pieces)}</div>"
+        )
+    return "".join(parts)
+
+
+def finding_card(f, *, focus: bool = False) -> str:
+    border = ' style="border-color:#c0392b"' if focus else ""
+    state = label("state", getattr(f, "review_state", None) or "new", lang())
+    return (
+        f'<div class="qa-finding"{border}>{severity_badge(f.severity)} '
+        f"<b>{html.escape(label('fam', f.family, lang()))}</b> · {html.escape(state)}<br>"
+        f'<span class="rule">{html.escape(f.rule_id)}</span><br>'
+        f'<span class="cite">{html.escape(f.citation)}</span><br>'
+        f"<i>«{html.escape(f.evidence)}»</i><br>{html.escape(f.explanation)}</div>"
+    )

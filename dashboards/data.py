@@ -1,0 +1,108 @@
+"""Cached calls into the ``qa`` services and views. Pages call these and draw; nothing here draws.
+
+Each function is keyed by the database URL and the principal (or its scope), so one viewer's
+cached rows are never served to another. :func:`dashboards.state.data_changed` clears them all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboards.state import db, scope_of
+from qa.views import Filters, catalog, ingest_log
+from qa.views import agents as agent_views
+from qa.views import overview as ov
+from qa.workflow import reviews
+from qa.workflow.access import Principal, Right
+
+TTL = 600
+
+
+@st.cache_resource(show_spinner=False)
+def scanner():
+    """Return the compliance engine (loaded once per process: its rule packs and spaCy pipelines)."""
+    from compliance_rules import Scanner
+
+    return Scanner.load()
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def filter_options(url: str, who: Principal) -> dict[str, Any]:
+    with db().session() as s:
+        return ov.filter_options(s, scope_of(who))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def overview_rows(url: str, who: Principal, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with db().session() as s:
+        scope = scope_of(who)
+        return ov.contact_rows(s, scope, filters), ov.finding_rows(s, scope, filters)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def precision(url: str, who: Principal, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    columns = ["rule_id", "confirmed", "downgraded", "dismissed", "unclear", "reviewed_precision"]
+    if not who.can(Right.VIEW_PRECISION):
+        return pd.DataFrame(columns=columns)
+    with db().session() as s:
+        rows = reviews.rule_precision(s, who, start=start, end=end)
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def agent_directory(url: str, who: Principal) -> pd.DataFrame:
+    with db().session() as s:
+        return agent_views.agent_directory(s, scope_of(who))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def daily_scores(url: str, who: Principal, start: date | None, end: date | None) -> pd.DataFrame:
+    with db().session() as s:
+        return agent_views.daily_scores(s, scope_of(who), start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def agent_breakdown(url: str, who: Principal, agent_id: int, start: date | None, end: date | None) -> pd.DataFrame:
+    with db().session() as s:
+        return agent_views.agent_breakdown(s, scope_of(who), agent_id, start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def worst_interactions(url: str, who: Principal, agent_id: int) -> pd.DataFrame:
+    with db().session() as s:
+        return agent_views.worst_interactions(s, scope_of(who), agent_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def rule_catalog(url: str, who: Principal, lang: str) -> pd.DataFrame:
+    with db().session() as s:
+        hits = catalog.rule_hits(s, scope_of(who))
+    frame = catalog.catalog_frame(scanner().rules, lang)
+    return catalog.catalog_with_hits(frame, hits, precision(url, who))
+
+
+@st.cache_data(ttl=30, show_spinner=False)
+def ingest_history(url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with db().session() as s:
+        return ingest_log.ingest_runs(s), ingest_log.ingest_errors(s)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def open_cases(url: str, who: Principal) -> dict[str, int] | None:
+    """Open cases and holds, for the roles that work cases (None for the others)."""
+    if not (who.can(Right.MANAGE_CASES) or who.can(Right.SEARCH)):
+        return None
+    from qa.views.cases import open_case_counts
+
+    with db().session() as s:
+        return open_case_counts(s)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def review_queue(url: str, who: Principal, filters: reviews.QueueFilter, limit: int = 200) -> list[reviews.QueueItem]:
+    with db().session() as s:
+        return reviews.review_queue(s, who, filters, limit=limit)

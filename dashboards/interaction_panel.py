@@ -1,0 +1,55 @@
+"""One interaction as every page shows it: header, audio from the finding's second, highlighted transcript, findings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import components as ui
+from dashboards import state
+from qa.views.interactions import recording
+from qa.workflow import interactions as services
+from qa.workflow.errors import WorkflowError
+
+
+def load(who, interaction_id: int):
+    """Summary, findings, transcript and recording path, or None when the principal may not see it."""
+    try:
+        with state.db().session() as s:
+            summary = services.get_interaction(s, who, interaction_id)
+            findings = services.interaction_findings(s, who, interaction_id)
+            turns = services.transcript(s, who, interaction_id)
+            audio = recording(s, state.scope_of(who), interaction_id)
+    except WorkflowError:
+        return None
+    return summary, findings, turns, audio
+
+
+def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "iv") -> None:
+    loaded = load(who, interaction_id)
+    if loaded is None:
+        st.warning(state.tr("iv.not_visible"))
+        return
+    summary, findings, turns, audio = loaded
+    st.markdown(f"#### {state.tr('iv.title', id=summary.source_id)}")
+    meta = st.columns(5)
+    meta[0].metric(state.tr("col.score"), ui.fmt_num(summary.score, 1))
+    meta[1].metric(state.tr("col.agent"), summary.agent or "—")
+    meta[2].metric(state.tr("col.jurisdiction"), summary.jurisdiction or "—")
+    meta[3].metric(state.tr("col.channel"), summary.channel)
+    meta[4].metric(state.tr("col.date"), str(summary.local_date))
+    focus = next((f for f in findings if f.id == focus_id), findings[0] if findings else None)
+    if audio is not None:
+        start = int(focus.start or 0) if focus is not None and focus.start is not None else 0
+        st.audio(str(audio), start_time=start)
+        st.caption(state.tr("iv.audio_from", s=start))
+    else:
+        st.caption(state.tr("iv.no_audio"))
+    left, right = st.columns([1.6, 1])
+    with left:
+        st.markdown(f"**{state.tr('iv.transcript')}**")
+        st.html(ui.CSS + ui.transcript_html(turns, findings, focus.id if focus is not None else None))
+    with right:
+        st.markdown(f"**{state.tr('iv.findings')}** ({len(findings)})")
+        cards = "".join(ui.finding_card(f, focus=focus is not None and f.id == focus.id) for f in findings)
+        if cards:
+            st.html(ui.CSS + cards)

@@ -1,0 +1,46 @@
+"""Ingest: upload chat exports or recordings (with their manifest), ingest file by file with progress, per-file errors."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import components as ui
+from dashboards import data, state
+from dashboards.navigation import BY_KEY
+from qa.ingest import IngestOptions, ingest
+from qa.views.uploads import AUDIO, INGESTABLE, save_uploads
+
+who = state.require_page(*BY_KEY["ingest"].rights, roles=BY_KEY["ingest"].roles)
+ui.page_header("page.ingest")
+url = state.db_url()
+
+with st.form("ingest_form", border=True):
+    files = st.file_uploader(
+        state.tr("in.upload"), accept_multiple_files=True, type=[s.lstrip(".") for s in (*INGESTABLE, *AUDIO)], key="in_files"
+    )
+    go = st.form_submit_button(state.tr("in.start"), type="primary", icon=":material/upload:")
+
+if go and files:
+    folder, paths = save_uploads([(f.name, f.getvalue()) for f in files])
+    bar = st.progress(0.0)
+    totals = {"stored": 0, "dup": 0, "failed": 0, "findings": 0}
+    for n, path in enumerate(paths, start=1):
+        bar.progress((n - 1) / max(len(paths), 1), text=state.tr("in.progress", name=path.name, i=n, n=len(paths)))
+        summary = ingest(state.db(), [path], IngestOptions(workers=1, progress=False))
+        totals["stored"] += summary.stored
+        totals["dup"] += summary.duplicates
+        totals["failed"] += summary.failed
+        totals["findings"] += summary.findings
+        for error in summary.errors:
+            st.warning(f"{path.name}: {error}")
+    bar.progress(1.0, text=state.tr("in.done", **totals))
+    state.data_changed()
+
+runs, errors = data.ingest_history(url)
+st.markdown(f"#### {state.tr('in.runs')}")
+st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)))
+st.markdown(f"#### {state.tr('in.errors')}")
+if errors.empty:
+    st.caption(state.tr("in.no_errors"))
+else:
+    st.dataframe(errors, hide_index=True, width="stretch")

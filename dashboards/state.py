@@ -1,0 +1,80 @@
+"""Session state shared by every page: the database, the signed-in principal, the language and the scope.
+
+Engines live in ``st.cache_resource`` (one per process); query results in ``st.cache_data``
+(see :mod:`dashboards.data`), cleared by :func:`data_changed` whenever a page writes.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards.i18n import DEFAULT_LANGUAGE, t
+from qa.storage import Database, database_url, open_database
+from qa.views import Scope
+from qa.workflow.access import ALL_SCOPE, Principal, Right, Role
+
+PRINCIPAL_KEY = "principal"
+LANG_KEY = "lang"
+
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str) -> Database:
+    return open_database(url)
+
+
+def db() -> Database:
+    return _database(database_url())
+
+
+def db_url() -> str:
+    return database_url()
+
+
+def lang() -> str:
+    return st.session_state.get(LANG_KEY, DEFAULT_LANGUAGE)
+
+
+def tr(key: str, **values: object) -> str:
+    return t(key, lang(), **values)
+
+
+def principal() -> Principal | None:
+    return st.session_state.get(PRINCIPAL_KEY)
+
+
+def sign_in(who: Principal) -> None:
+    st.session_state[PRINCIPAL_KEY] = who
+
+
+def sign_out() -> None:
+    for key in list(st.session_state.keys()):
+        if key != LANG_KEY:
+            del st.session_state[key]
+
+
+def scope_of(who: Principal) -> Scope:
+    """Return the rows a principal's pages may read (the same rule as ``qa.workflow.access.visible_interactions``)."""
+    if who.role in ALL_SCOPE:
+        return Scope.everything()
+    if who.role == Role.AGENT:
+        return Scope(agent_ids=frozenset({who.agent_id}) if who.agent_id is not None else frozenset())
+    if who.role == Role.SUPERVISOR and who.team_id is not None:
+        return Scope(team_ids=frozenset({who.team_id}))
+    return Scope.nothing()
+
+
+def require_page(*rights: Right, roles: tuple[Role, ...] = ()) -> Principal:
+    """Stop the page unless the principal has one of ``rights`` or one of ``roles`` (pages check even when hidden)."""
+    who = principal()
+    if who is None:
+        st.stop()
+    allowed = (not rights and not roles) or any(who.can(r) for r in rights) or who.role in roles
+    if not allowed:
+        st.error(tr("no_access"))
+        st.stop()
+    return who
+
+
+def data_changed() -> None:
+    """Forget every cached query result: a review, dispute, coaching item or ingest changed the data."""
+    st.cache_data.clear()
