@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "qa.cli_report",
     "qa.cli_demo",
     "qa.cli_transcribe",
+    "qa.cli_dashboard",
 )
 
 
