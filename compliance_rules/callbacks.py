@@ -109,7 +109,7 @@ def parse_callback(text: AnalyzedText, requested_on: date, turn: int) -> Callbac
             relation = "after"
         elif word in _BEFORE:
             relation = "before"
-        if word in ("las", "at", "a", "around", "como", "after", "despues", "before", "antes", "by") and i + 1 < len(words):
+        if word in ("las", "at", "a", "around", "como", "after", "despues", "before", "antes", "by", "like", "about", "tipo", "eso") and i + 1 < len(words):
             parsed = _hour_after(words, i + 1)
             if parsed is not None and clock is None:
                 clock = parsed

@@ -47,6 +47,7 @@ _CHANNEL_WORDS = {
     "whatsapp": "chat", "chat": "chat", "mensaje": "sms", "mensajes": "sms", "sms": "sms", "text": "sms", "texts": "sms",
     "texting": "sms", "textos": "sms", "correo": "email", "correos": "email", "email": "email", "emails": "email", "emailing": "email",
     "mail": "email", "e": "email", "trabajo": "work", "oficina": "work", "work": "work", "job": "work", "office": "work",
+    "supervisor": "work", "jefe": "work", "boss": "work",
 }
 
 
@@ -112,6 +113,10 @@ def _names_after(text: AnalyzedText, lexicons: LexiconSet, cue: str, generic: fr
     return _is_name(follower) and follower not in generic
 
 
+def _has_punctuation(text: AnalyzedText) -> bool:
+    return any(ch in text.raw for ch in ".,;:!?¿¡")
+
+
 def _clause_gap(text: AnalyzedText, index: int) -> bool:
     gap = text.raw[text.tokens[index].end : text.tokens[index + 1].start]
     return any(ch in gap for ch in ".,;:!?")
@@ -131,7 +136,7 @@ def build_dialogue(
     dialogue = Dialogue(listener=[])
     if party == "consumer":
         dialogue.confirmed_at = 0
-    asked_identity = asked_verification = False
+    asked_identity = asked_verification = asked_when = False
     proposed_callback: int | None = None
     for index, (speaker, text) in enumerate(turns):
         if speaker == "agent":
@@ -140,9 +145,11 @@ def build_dialogue(
             dialogue.listener.append(party)
             # Before identity is confirmed, any short question ("¿Carolina
             # Sepúlveda?", "Mr. Hale?") is taken as asking who answered.
+            # ASR text has no question marks: an unpunctuated short turn counts too.
             asked_identity = bool(lexicons.find("identity_question", text, negation=False)) or (
-                text.is_question and dialogue.confirmed_at is None and len(text.tokens) <= 12
+                dialogue.confirmed_at is None and len(text.tokens) <= 12 and (text.is_question or not _has_punctuation(text))
             )
+            asked_when = bool(lexicons.find("callback_question", text, negation=False))
             asked_verification = bool(lexicons.find("verification_request", text, negation=False))
             dialogue.agent_named |= _names_after(text, lexicons, "agent_intro", frozenset())
             dialogue.company_named |= _names_after(text, lexicons, "company_intro", _GENERIC_COMPANY)
@@ -178,21 +185,25 @@ def build_dialogue(
             elif party in ("nobody", "voicemail", "third_party") and not denied:
                 party = "unconfirmed"
         _record_requests(dialogue, index, text, lexicons, day)
+        if asked_when and not any(cb.turn == index for cb in dialogue.callbacks):
+            dialogue.callbacks.append(parse_callback(text, day, index))
         if proposed_callback is not None:
             answer = lexicons.find("affirmative_answer", text, negation=False)
             if answer is not None and answer.first <= 2:
                 offer = turns[proposed_callback][1]
                 dialogue.callbacks.append(parse_callback(offer, day, proposed_callback))
             proposed_callback = None
-        asked_identity = asked_verification = False
+        asked_identity = asked_verification = asked_when = False
     return dialogue
 
 
 def _record_requests(dialogue: Dialogue, index: int, text: AnalyzedText, lexicons: LexiconSet, day: date) -> None:
     refusal = lexicons.find("channel_refusal", text)
     if refusal is not None:
-        words = [t.norm for t in text.tokens[refusal.first : refusal.last + 3]]
-        channel = next((_CHANNEL_WORDS[w] for w in words if w in _CHANNEL_WORDS), None)
+        # The channel word nearest the refusal wins ("no me escriban por WhatsApp").
+        near = [t.norm for t in text.tokens[refusal.first : refusal.last + 3]]
+        rest = [t.norm for t in text.tokens]
+        channel = next((_CHANNEL_WORDS[w] for w in near + rest if w in _CHANNEL_WORDS), None)
         dialogue.requests.append(ConsumerRequest("channel", index, text.raw, channel))
     elif lexicons.find("stop_request", text):
         dialogue.requests.append(ConsumerRequest("stop", index, text.raw))

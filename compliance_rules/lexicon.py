@@ -212,7 +212,7 @@ class LexiconSet:
         return name in self.lexicons
 
     def find(self, name: str, text: AnalyzedText, pruned: list[Pruned] | None = None, negation: bool = True) -> Match | None:
-        """The first surviving match of lexicon ``name`` in ``text``."""
+        """The earliest surviving match of lexicon ``name`` in ``text``."""
         compiled = self._compiled.get((name, text.language))
         if compiled is None:
             return None
@@ -220,19 +220,19 @@ class LexiconSet:
         if key in text.memo:
             return text.memo[key]
         candidates = self._candidates(text) if self.use_index else None
-        result = None
+        result: Match | None = None
         for pattern in compiled.patterns:
             if candidates is not None and (pattern not in candidates or not pattern.may_match(text.words)):
                 continue
             for match in _matches(pattern, text, compiled.match_lemmas):
+                if result is not None and match.first >= result.first:
+                    break
                 reason = self._prune_reason(compiled, text, match, negation)
                 if reason is None:
-                    result = match
+                    result = match  # the earliest surviving match of any pattern
                     break
                 if pruned is not None:
                     pruned.append(Pruned(name, pattern.source, reason))
-            if result is not None:
-                break
         text.memo[key] = result
         return result
 
