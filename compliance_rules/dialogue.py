@@ -31,7 +31,8 @@ _NOT_A_NAME = frozenset(
     from with about on at to for of in calling call llamando llamo hablo habla oficina office banco bank empresa company
     despacho cobranza cobranzas collections agency area departamento department parte nombre name again otra vez nuevo
     aqui here alli there senor senora senorita sr sra mr mrs ms usted you it is es me yo attempt message call reminder
-    notice regarding important urgent just only calling going credito debito""".split()
+    notice regarding important urgent just only calling going credito debito what who which whom whose where when why how
+    these those its was were be been do does did not no yes que quien cual donde cuando como""".split()
 )
 _GENERIC_COMPANY = frozenset(
     """banco bank oficina office empresa company despacho cobranza cobranzas app area
@@ -142,6 +143,8 @@ def build_dialogue(
         if speaker == "agent":
             if party in ("third_party", "unconfirmed", "nobody") and lexicons.find("guarantor_role", text, negation=False):
                 party = "guarantor"
+            elif lexicons.find("addressed_as_third_party", text, negation=False):
+                party = "third_party"
             dialogue.listener.append(party)
             # Before identity is confirmed, any short question ("¿Carolina
             # Sepúlveda?", "Mr. Hale?") is taken as asking who answered.

@@ -47,6 +47,9 @@ _FILLERS = {
 }
 # English clitics as spaCy's tokenizer splits them ("won't" -> "wo" + "n't").
 _EN_CLITICS = {"n't": "not", "'ll": "will", "'re": "are", "'ve": "have", "'m": "am", "'d": "would"}
+# The same clitics typed without the apostrophe ("doesnt", "youre"), which the
+# tokenizer also splits off; they only count when glued to the word before.
+_EN_BARE_CLITICS = {"nt": "not", "re": "are", "ve": "have", "m": "am", "ll": "will"}
 _EN_CLITIC_HOSTS = {"wo": "will", "ca": "can", "ai": "is", "sha": "shall"}
 # Words that chat writers mask with asterisks ("p*ta", "h*ev*n", "f*cking"):
 # a masked token is read as the first of these it can stand for.
@@ -183,12 +186,13 @@ class Analyzer:
                 word = self._unmask(tokens[-1].norm + piece)
                 tokens[-1] = Token(word, word, tokens[-1].start, start + length)
                 continue
-            if self.language == "en" and piece in _EN_CLITICS:
-                if piece == "n't" and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
+            glued = bool(tokens) and tokens[-1].end == start
+            if self.language == "en" and (piece in _EN_CLITICS or (glued and piece in _EN_BARE_CLITICS)):
+                if piece in ("n't", "nt") and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
                     host = tokens[-1]
                     full = _EN_CLITIC_HOSTS[host.norm]
                     tokens[-1] = Token(full, full, host.start, host.end)
-                word = _EN_CLITICS[piece]
+                word = _EN_CLITICS.get(piece) or _EN_BARE_CLITICS[piece]
                 tokens.append(Token(word, word, start, start + len(piece)))
                 continue
             # Most tokens are plain words; only mixed ones ("f*ck", "d3adbeat!")
