@@ -35,7 +35,13 @@ family = cols[2].selectbox(state.tr("col.family"), families, key="q_fam",
 queue_filter = reviews.QueueFilter(jurisdiction=jurisdiction or None, team=team or None, family=family or None)
 
 
-def _decide(item: reviews.QueueItem, decision: str, reason: str, severity: str | None, score_before) -> None:
+def _decide(item: reviews.QueueItem, decision: str, score_before) -> None:
+    """Form callback: record the decision before the panel reruns (so the panel shows the next item at once)."""
+    reason = (st.session_state.get(f"q_reason_{item.finding_id}") or "").strip()
+    if not reason:
+        st.session_state["q_flash"] = ("error", state.tr("q.reason_needed"))
+        return
+    severity = st.session_state.get(f"q_sev_{item.finding_id}") if decision == "downgraded" else None
     try:
         with state.db().session() as s:
             review = reviews.review_finding(
@@ -55,6 +61,10 @@ def _decide(item: reviews.QueueItem, decision: str, reason: str, severity: str |
     state.data_changed()
 
 
+def _go(pos: int) -> None:
+    st.session_state["q_pos"] = pos
+
+
 @st.fragment
 def queue_panel() -> None:
     queue = data.review_queue(url, who, queue_filter)
@@ -67,26 +77,21 @@ def queue_panel() -> None:
         return
     pos = min(st.session_state.get("q_pos", 0), len(queue) - 1)
     item = queue[pos]
-    by_rule = precision.set_index("rule_id")["reviewed_precision"] if not precision.empty else {}
+    by_rule = precision.set_index("rule_id")["reviewed_precision"].to_dict() if not precision.empty else {}
     k = st.columns([1, 1, 1, 2])
     k[0].metric(state.tr("k.pending"), f"{len(queue)}{'+' if len(queue) >= 200 else ''}")
-    k[1].metric(state.tr("q.rule_precision"), ui.fmt_pct(by_rule.get(item.rule_id) if len(by_rule) else None))
+    k[1].metric(state.tr("q.rule_precision"), ui.fmt_pct(by_rule.get(item.rule_id)))
     k[2].metric(state.tr("col.severity"), label("sev", item.severity, lang))
     k[3].metric(state.tr("col.rule"), item.rule_id)
     nav = st.columns([1, 4, 1])
-    if nav[0].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch"):
-        st.session_state["q_pos"] = pos - 1
-        st.rerun(scope="fragment")
+    nav[0].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
+                  on_click=_go, args=(pos - 1,))  # fmt: skip
     labels = {i: f"{i + 1}. {label('sev', q.severity, lang)} · {q.rule_id} · {q.interaction}" for i, q in enumerate(queue)}
-    picked = nav[1].selectbox(state.tr("q.pick"), list(labels), index=pos, format_func=labels.get, label_visibility="collapsed",
-                              key=f"q_pick_{pos}_{item.finding_id}")  # fmt: skip
-    if picked != pos:
-        st.session_state["q_pos"] = picked
-        st.rerun(scope="fragment")
-    if nav[2].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= len(queue) - 1, key="q_next",
-                     width="stretch"):  # fmt: skip
-        st.session_state["q_pos"] = pos + 1
-        st.rerun(scope="fragment")
+    nav[1].selectbox(state.tr("q.pick"), list(labels), index=pos, format_func=labels.get, label_visibility="collapsed",
+                     key=f"q_pick_{pos}_{item.finding_id}",
+                     on_change=lambda k=f"q_pick_{pos}_{item.finding_id}": _go(st.session_state[k]))  # fmt: skip
+    nav[2].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= len(queue) - 1, key="q_next",
+                  width="stretch", on_click=_go, args=(pos + 1,))  # fmt: skip
 
     loaded = interaction_panel.load(who, item.interaction_id)
     score_before = loaded[0].score if loaded else None
@@ -96,25 +101,20 @@ def queue_panel() -> None:
     lower = [s for s in ("major", "minor") if SEVERITY_RANK[s] < SEVERITY_RANK.get(item.severity, 0)]
     with st.form(f"q_form_{item.finding_id}", border=True):
         cols = st.columns([3, 1])
-        reason = cols[0].text_input(state.tr("q.reason"), key=f"q_reason_{item.finding_id}")
-        severity = cols[1].selectbox(state.tr("q.severity"), lower or ["—"], key=f"q_sev_{item.finding_id}",
-                                     format_func=lambda s: label("sev", s, lang) if s != "—" else s)  # fmt: skip
+        cols[0].text_input(state.tr("q.reason"), key=f"q_reason_{item.finding_id}")
+        cols[1].selectbox(state.tr("q.severity"), lower or ["—"], key=f"q_sev_{item.finding_id}",
+                          format_func=lambda s: label("sev", s, lang) if s != "—" else s)  # fmt: skip
         b = st.columns(4)
-        pressed = None
-        if b[0].form_submit_button(state.tr("q.confirm"), type="primary", icon=":material/check:", width="stretch"):
-            pressed = "confirmed"
-        if b[1].form_submit_button(state.tr("q.dismiss"), icon=":material/close:", width="stretch"):
-            pressed = "dismissed"
-        if b[2].form_submit_button(state.tr("q.downgrade"), icon=":material/south:", width="stretch", disabled=not lower):
-            pressed = "downgraded"
-        if b[3].form_submit_button(state.tr("q.unclear"), icon=":material/help:", width="stretch"):
-            pressed = "unclear"
-    if pressed:
-        if not reason.strip():
-            st.error(state.tr("q.reason_needed"))
-            return
-        _decide(item, pressed, reason.strip(), severity if pressed == "downgraded" else None, score_before)
-        st.rerun(scope="fragment")
+        buttons = [
+            ("confirmed", "q.confirm", ":material/check:", "primary"),
+            ("dismissed", "q.dismiss", ":material/close:", "secondary"),
+            ("downgraded", "q.downgrade", ":material/south:", "secondary"),
+            ("unclear", "q.unclear", ":material/help:", "secondary"),
+        ]
+        for col, (decision, text, icon, kind) in zip(b, buttons, strict=True):
+            col.form_submit_button(state.tr(text), type=kind, icon=icon, width="stretch",
+                                   disabled=decision == "downgraded" and not lower,
+                                   on_click=_decide, args=(item, decision, score_before))  # fmt: skip
 
 
 queue_panel()
