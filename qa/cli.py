@@ -27,6 +27,10 @@ _COMMAND_MODULES = (
     "qa.cli_demo",
     "qa.cli_transcribe",
     "qa.cli_dashboard",
+    "qa.cli_users",
+    "qa.cli_audit",
+    "qa.cli_export",
+    "qa.cli_retention",
 )
 
 
