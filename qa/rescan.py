@@ -174,6 +174,11 @@ def apply_rescan(session: Session, result: TaskResult, scorecard: Scorecard, sca
             )
         }
         session.execute(insert(m.Score), [repo.score_row(o.key, meta[o.key], o.score, scorecard, version, now) for o in missing])
+    # Reviews and dispute outcomes (issue 5) outlive a rescan: rescore the reviewed interactions with them.
+    from qa.workflow.rescoring import rescore_interactions, reviewed_interactions
+
+    session.flush()
+    rescore_interactions(session, reviewed_interactions(session, [o.key for o in ok]))
     summary.interactions += len(ok)
 
 
