@@ -156,8 +156,9 @@ class Interaction(_Frozen):
 
     @model_validator(mode="after")
     def _content_and_agent(self) -> Interaction:
-        if (self.turns is None) == (self.audio is None):
-            raise ValueError("an interaction needs exactly one of 'turns' or 'audio'")
+        # A transcribed call keeps its recording next to its turns, for playback.
+        if self.turns is None and self.audio is None:
+            raise ValueError("an interaction needs 'turns' or 'audio'")
         if self.channel in ("call", "chat") and not self.agent_id:
             raise ValueError(f"agent_id is required for a {self.channel}")
         return self

@@ -39,7 +39,7 @@ def test_each_kind_of_bad_record_is_reported_and_the_rest_is_read(tmp_path):
     assert "unknown time zone 'Mars/Olympus'" in reasons[5]
     assert "unknown jurisdiction 'ZZ'" in reasons[6]
     assert "expected a JSON object" in reasons[7]
-    assert "exactly one of 'turns' or 'audio'" in reasons[8]
+    assert "needs 'turns' or 'audio'" in reasons[8]
     assert {e.record_id for e in result.errors if e.record_id} == {"no-channel", "naive", "zone", "jur", "empty"}
 
 
