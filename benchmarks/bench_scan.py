@@ -42,9 +42,16 @@ ES_AGENT = [
     "Gracias por su tiempo, que tenga un buen día.",
 ]
 ES_CONSUMER = [
-    "Sí, con él.", "Sí, señorita, yo sé que estoy atrasado.", "{digits}.", "Es que este mes se me complicó con el arriendo.",
-    "El {day} me pagan la quincena.", "Listo, el {day} pago sin falta.", "¿Y cuánto quedaría la cuota?",
-    "Bueno, eso me sirve.", "No, eso era todo.", "Gracias, igualmente.",
+    "Sí, con él.",
+    "Sí, señorita, yo sé que estoy atrasado.",
+    "{digits}.",
+    "Es que este mes se me complicó con el arriendo.",
+    "El {day} me pagan la quincena.",
+    "Listo, el {day} pago sin falta.",
+    "¿Y cuánto quedaría la cuota?",
+    "Bueno, eso me sirve.",
+    "No, eso era todo.",
+    "Gracias, igualmente.",
 ]
 EN_AGENT = [
     "Good morning, may I speak with {name} {surname}?",
@@ -59,8 +66,15 @@ EN_AGENT = [
     "Thanks, {name}. Have a good day.",
 ]
 EN_CONSUMER = [
-    "Yes, speaking.", "It's {month}/{dd}/19{yy}.", "Oh, I lost track of that one.", "I can do maybe ${small} a month.",
-    "{day} works for me.", "Okay, send me the details.", "What's the total again?", "Sounds good.", "No, that's it.",
+    "Yes, speaking.",
+    "It's {month}/{dd}/19{yy}.",
+    "Oh, I lost track of that one.",
+    "I can do maybe ${small} a month.",
+    "{day} works for me.",
+    "Okay, send me the details.",
+    "What's the total again?",
+    "Sounds good.",
+    "No, that's it.",
     "Thanks, you too.",
 ]
 VIOLATIONS_ES = [
@@ -77,10 +91,19 @@ VIOLATIONS_EN = [
 
 def _fill(template: str, rnd: random.Random, lang: str) -> str:
     return template.format(
-        name=rnd.choice(NAMES), surname=rnd.choice(SURNAMES), agent=f"{rnd.choice(NAMES)} {rnd.choice(SURNAMES)}",
-        company=rnd.choice(COMPANIES), creditor=rnd.choice(CREDITORS), amount=f"{rnd.randint(100, 9000)}.{rnd.randint(0, 999):03d}",
-        small=rnd.randint(20, 300), months=rnd.choice([6, 12, 18, 24]), digits=rnd.randint(1000, 9999),
-        day=rnd.choice(DAYS_ES if lang == "es" else DAYS_EN), month=rnd.randint(1, 12), dd=rnd.randint(1, 28), yy=rnd.randint(50, 99),
+        name=rnd.choice(NAMES),
+        surname=rnd.choice(SURNAMES),
+        agent=f"{rnd.choice(NAMES)} {rnd.choice(SURNAMES)}",
+        company=rnd.choice(COMPANIES),
+        creditor=rnd.choice(CREDITORS),
+        amount=f"{rnd.randint(100, 9000)}.{rnd.randint(0, 999):03d}",
+        small=rnd.randint(20, 300),
+        months=rnd.choice([6, 12, 18, 24]),
+        digits=rnd.randint(1000, 9999),
+        day=rnd.choice(DAYS_ES if lang == "es" else DAYS_EN),
+        month=rnd.randint(1, 12),
+        dd=rnd.randint(1, 28),
+        yy=rnd.randint(50, 99),
     )
 
 
@@ -94,15 +117,22 @@ def make_calls(count: int, seed: int = 7) -> list[Interaction]:
         turns = []
         for k in range(10):
             turns.append({"speaker": "agent", "text": _fill(agent[k], rnd, lang), "start": k * 10.0, "end": k * 10.0 + 4})
-            turns.append({"speaker": "consumer", "text": _fill(consumer[k], rnd, lang), "start": k * 10.0 + 5, "end": k * 10.0 + 9})
+            turns.append(
+                {"speaker": "consumer", "text": _fill(consumer[k], rnd, lang), "start": k * 10.0 + 5, "end": k * 10.0 + 9}
+            )
         if rnd.random() < 1 / 6:
             turns[rnd.choice([9, 11, 13])]["text"] = rnd.choice(VIOLATIONS_ES if lang == "es" else VIOLATIONS_EN)
         calls.append(
             Interaction.model_validate(
                 {
-                    "id": f"bench-{n:05d}", "channel": "call", "started_at": start + timedelta(hours=n % 9, days=n // 400),
-                    "jurisdiction": "CO" if lang == "es" else "US-NY", "language": lang, "agent_id": f"A{n % 25:02d}",
-                    "account_id": f"ACC-{n // 4:05d}", "turns": turns,
+                    "id": f"bench-{n:05d}",
+                    "channel": "call",
+                    "started_at": start + timedelta(hours=n % 9, days=n // 400),
+                    "jurisdiction": "CO" if lang == "es" else "US-NY",
+                    "language": lang,
+                    "agent_id": f"A{n % 25:02d}",
+                    "account_id": f"ACC-{n // 4:05d}",
+                    "turns": turns,
                 }
             )
         )

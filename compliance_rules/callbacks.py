@@ -14,18 +14,57 @@ from datetime import date, datetime, timedelta
 from compliance_rules.text import AnalyzedText
 
 _WEEKDAYS = {
-    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
-    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "lunes": 0,
+    "martes": 1,
+    "miercoles": 2,
+    "jueves": 3,
+    "viernes": 4,
+    "sabado": 5,
+    "domingo": 6,
+    "monday": 0,
+    "tuesday": 1,
+    "wednesday": 2,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
 _NUMBERS = {
-    "una": 1, "uno": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3, "cuatro": 4, "four": 4,
-    "cinco": 5, "five": 5, "seis": 6, "six": 6, "siete": 7, "seven": 7, "ocho": 8, "eight": 8,
-    "nueve": 9, "nine": 9, "diez": 10, "ten": 10, "once": 11, "eleven": 11, "doce": 12, "twelve": 12,
+    "una": 1,
+    "uno": 1,
+    "one": 1,
+    "dos": 2,
+    "two": 2,
+    "tres": 3,
+    "three": 3,
+    "cuatro": 4,
+    "four": 4,
+    "cinco": 5,
+    "five": 5,
+    "seis": 6,
+    "six": 6,
+    "siete": 7,
+    "seven": 7,
+    "ocho": 8,
+    "eight": 8,
+    "nueve": 9,
+    "nine": 9,
+    "diez": 10,
+    "ten": 10,
+    "once": 11,
+    "eleven": 11,
+    "doce": 12,
+    "twelve": 12,
 }
 # Parts of the day, as minute ranges of the local clock.
 _PARTS = {
-    "morning": (6 * 60, 12 * 60), "afternoon": (12 * 60, 19 * 60), "evening": (17 * 60, 23 * 60), "night": (19 * 60, 24 * 60),
-    "tarde": (12 * 60, 19 * 60), "noche": (19 * 60, 24 * 60), "madrugada": (0, 6 * 60),
+    "morning": (6 * 60, 12 * 60),
+    "afternoon": (12 * 60, 19 * 60),
+    "evening": (17 * 60, 23 * 60),
+    "night": (19 * 60, 24 * 60),
+    "tarde": (12 * 60, 19 * 60),
+    "noche": (19 * 60, 24 * 60),
+    "madrugada": (0, 6 * 60),
 }
 _PM_WORDS = {"pm", "p", "tarde", "noche", "evening", "night", "afternoon"}
 _AM_WORDS = {"am", "a", "manana", "morning", "madrugada"}
@@ -109,7 +148,22 @@ def parse_callback(text: AnalyzedText, requested_on: date, turn: int) -> Callbac
             relation = "after"
         elif word in _BEFORE:
             relation = "before"
-        if word in ("las", "at", "a", "around", "como", "after", "despues", "before", "antes", "by", "like", "about", "tipo", "eso") and i + 1 < len(words):
+        if word in (
+            "las",
+            "at",
+            "a",
+            "around",
+            "como",
+            "after",
+            "despues",
+            "before",
+            "antes",
+            "by",
+            "like",
+            "about",
+            "tipo",
+            "eso",
+        ) and i + 1 < len(words):
             parsed = _hour_after(words, i + 1)
             if parsed is not None and clock is None:
                 clock = parsed

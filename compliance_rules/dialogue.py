@@ -45,10 +45,30 @@ _AUTHORITY = frozenset(
     hacienda""".split()
 )
 _CHANNEL_WORDS = {
-    "whatsapp": "chat", "chat": "chat", "mensaje": "sms", "mensajes": "sms", "sms": "sms", "text": "sms", "texts": "sms",
-    "texting": "sms", "textos": "sms", "correo": "email", "correos": "email", "email": "email", "emails": "email", "emailing": "email",
-    "mail": "email", "e": "email", "trabajo": "work", "oficina": "work", "work": "work", "job": "work", "office": "work",
-    "supervisor": "work", "jefe": "work", "boss": "work",
+    "whatsapp": "chat",
+    "chat": "chat",
+    "mensaje": "sms",
+    "mensajes": "sms",
+    "sms": "sms",
+    "text": "sms",
+    "texts": "sms",
+    "texting": "sms",
+    "textos": "sms",
+    "correo": "email",
+    "correos": "email",
+    "email": "email",
+    "emails": "email",
+    "emailing": "email",
+    "mail": "email",
+    "e": "email",
+    "trabajo": "work",
+    "oficina": "work",
+    "work": "work",
+    "job": "work",
+    "office": "work",
+    "supervisor": "work",
+    "jefe": "work",
+    "boss": "work",
 }
 
 

@@ -28,7 +28,9 @@ def _zone(jurisdiction: str) -> str:
 
 
 def _interaction(example: ExampleInteraction, rule: RuleSpec, ident: str) -> Interaction:
-    jurisdiction = example.jurisdiction or (rule.jurisdiction if "-" in rule.jurisdiction else {"US": "US-NY"}.get(rule.jurisdiction, rule.jurisdiction))
+    jurisdiction = example.jurisdiction or (
+        rule.jurisdiction if "-" in rule.jurisdiction else {"US": "US-NY"}.get(rule.jurisdiction, rule.jurisdiction)
+    )
     zone = example.consumer_timezone or _zone(jurisdiction)
     language = example.language or ("en" if jurisdiction.startswith("US") else "es")
     started = datetime.fromisoformat(example.started_at or DEFAULT_START)
@@ -37,7 +39,9 @@ def _interaction(example: ExampleInteraction, rule: RuleSpec, ident: str) -> Int
     turns = []
     for position, line in enumerate(example.turns):
         speaker, _, text = line.partition(":")
-        turns.append({"speaker": speaker.strip(), "text": text.strip(), "start": float(position * 5), "end": float(position * 5 + 4)})
+        turns.append(
+            {"speaker": speaker.strip(), "text": text.strip(), "start": float(position * 5), "end": float(position * 5 + 4)}
+        )
     return Interaction.model_validate(
         {
             "id": ident,

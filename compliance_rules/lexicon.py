@@ -115,7 +115,9 @@ def sentence_bounds(text: AnalyzedText, match: Match) -> tuple[int, int]:
     while first > 0 and not _SENTENCE_PUNCT.search(text.raw[text.tokens[first - 1].end : text.tokens[first].start]):
         first -= 1
     last = match.last
-    while last < len(text.tokens) - 1 and not _SENTENCE_PUNCT.search(text.raw[text.tokens[last].end : text.tokens[last + 1].start]):
+    while last < len(text.tokens) - 1 and not _SENTENCE_PUNCT.search(
+        text.raw[text.tokens[last].end : text.tokens[last + 1].start]
+    ):
         last += 1
     return first, last
 
@@ -251,8 +253,12 @@ class LexiconSet:
                 return f"negated by '{negator}'"
         if compiled.unless:
             first, last = (0, len(text.tokens) - 1) if compiled.unless_turn else sentence_bounds(text, match)
-            sentence = text.surface.text[text.surface.offsets[first] : text.surface.offsets[last] + len(text.tokens[last].norm) + 1]
-            lemma_sentence = text.lemmas.text[text.lemmas.offsets[first] : text.lemmas.offsets[last] + len(text.tokens[last].lemma) + 1]
+            sentence = text.surface.text[
+                text.surface.offsets[first] : text.surface.offsets[last] + len(text.tokens[last].norm) + 1
+            ]
+            lemma_sentence = text.lemmas.text[
+                text.lemmas.offsets[first] : text.lemmas.offsets[last] + len(text.tokens[last].lemma) + 1
+            ]
             for pattern in compiled.unless:
                 if pattern.regex.search(sentence) or pattern.regex.search(lemma_sentence):
                     return f"lawful context '{pattern.source}'"

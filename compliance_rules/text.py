@@ -25,20 +25,73 @@ from spacy.attrs import IDX, LENGTH
 # Chat and SMS shorthand, expanded before matching. Keys are normalised
 # (lower case, no accents) single tokens.
 _CHAT_ES = {
-    "q": "que", "k": "que", "xq": "porque", "pq": "porque", "porq": "porque", "xk": "porque",
-    "x": "por", "tb": "tambien", "tmb": "tambien", "d": "de", "dl": "del", "pa": "para",
-    "msj": "mensaje", "bn": "bien", "hdp": "hijo de puta", "hp": "hijueputa", "ptm": "puta madre",
-    "ud": "usted", "uds": "ustedes", "vd": "usted", "sr": "senor", "sra": "senora", "tqm": "",
-    "porfa": "por favor", "xfa": "por favor", "pls": "por favor", "nd": "nada", "ntp": "no te preocupes",
+    "q": "que",
+    "k": "que",
+    "xq": "porque",
+    "pq": "porque",
+    "porq": "porque",
+    "xk": "porque",
+    "x": "por",
+    "tb": "tambien",
+    "tmb": "tambien",
+    "d": "de",
+    "dl": "del",
+    "pa": "para",
+    "msj": "mensaje",
+    "bn": "bien",
+    "hdp": "hijo de puta",
+    "hp": "hijueputa",
+    "ptm": "puta madre",
+    "ud": "usted",
+    "uds": "ustedes",
+    "vd": "usted",
+    "sr": "senor",
+    "sra": "senora",
+    "tqm": "",
+    "porfa": "por favor",
+    "xfa": "por favor",
+    "pls": "por favor",
+    "nd": "nada",
+    "ntp": "no te preocupes",
 }
 _CHAT_EN = {
-    "u": "you", "ur": "your", "r": "are", "y": "why", "pls": "please", "plz": "please", "b4": "before",
-    "2day": "today", "2morrow": "tomorrow", "tmrw": "tomorrow", "tmr": "tomorrow", "cuz": "because",
-    "bc": "because", "coz": "because", "gonna": "going to", "wanna": "want to", "gotta": "got to",
-    "dont": "do not", "wont": "will not", "cant": "can not", "didnt": "did not", "doesnt": "does not",
-    "isnt": "is not", "im": "i am", "youre": "you are", "thats": "that is", "ya": "you", "n": "and",
-    "thx": "thanks", "msg": "message", "acct": "account", "bal": "balance", "amt": "amount", "asap": "as soon as possible",
-    "wtf": "what the fuck", "stfu": "shut the fuck up", "pos": "piece of shit",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "pls": "please",
+    "plz": "please",
+    "b4": "before",
+    "2day": "today",
+    "2morrow": "tomorrow",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+    "cuz": "because",
+    "bc": "because",
+    "coz": "because",
+    "gonna": "going to",
+    "wanna": "want to",
+    "gotta": "got to",
+    "dont": "do not",
+    "wont": "will not",
+    "cant": "can not",
+    "didnt": "did not",
+    "doesnt": "does not",
+    "isnt": "is not",
+    "im": "i am",
+    "youre": "you are",
+    "thats": "that is",
+    "ya": "you",
+    "n": "and",
+    "thx": "thanks",
+    "msg": "message",
+    "acct": "account",
+    "bal": "balance",
+    "amt": "amount",
+    "asap": "as soon as possible",
+    "wtf": "what the fuck",
+    "stfu": "shut the fuck up",
+    "pos": "piece of shit",
 }
 # Spoken hesitations that ASR keeps and that would break adjacency in patterns.
 _FILLERS = {
@@ -197,8 +250,10 @@ class Analyzer:
                 continue
             # Most tokens are plain words; only mixed ones ("f*ck", "d3adbeat!")
             # need splitting into word pieces.
-            pieces = ((piece, start, start + len(piece)),) if piece.isalnum() else (
-                (w.group(), start + w.start(), start + w.end()) for w in _WORD_CHARS.finditer(piece)
+            pieces = (
+                ((piece, start, start + len(piece)),)
+                if piece.isalnum()
+                else ((w.group(), start + w.start(), start + w.end()) for w in _WORD_CHARS.finditer(piece))
             )
             for form, w_start, w_end in pieces:
                 norm, lemma = self._form(form)
@@ -231,7 +286,8 @@ def analyzer_for(language: str) -> Analyzer:
 
 
 _ES_HINTS = frozenset(
-    "que de la el los las por para usted su sus le lo una un es con no se del al esta esto pero pago deuda hola buenos buenas senor senora".split()
+    """que de la el los las por para usted su sus le lo una un es con no se del al esta esto pero pago deuda hola buenos
+    buenas senor senora""".split()
 )
 _EN_HINTS = frozenset(
     "the you your is are to and of this that for with have it be on not we my me calling debt pay balance hi hello".split()

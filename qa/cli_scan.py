@@ -64,11 +64,14 @@ def _print_table(findings: list[Finding]) -> None:
     for f in findings:
         turn = "" if f.turn is None else str(f.turn)
         evidence = f.evidence if len(f.evidence) <= 70 else f.evidence[:67] + "..."
-        typer.echo(f"{f.interaction_id:<14} {f.rule_id:<44} {f.family.value:<22} {f.severity:<8} {turn:>4} {_format_time(f):>7}  {evidence}")
+        where = f"{turn:>4} {_format_time(f):>7}"
+        typer.echo(f"{f.interaction_id:<14} {f.rule_id:<44} {f.family.value:<22} {f.severity:<8} {where}  {evidence}")
 
 
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv), scanned as one batch.")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv), scanned as one batch.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="One Finding per line (JSON). / Un hallazgo por línea (JSON).")] = False,
     default_jurisdiction: Annotated[str, typer.Option(help="Jurisdiction for records without one.")] = "US",
     strict: Annotated[bool, typer.Option(help="Exit 1 if any record could not be read.")] = False,
@@ -100,7 +103,9 @@ def _cell(value: float | None) -> str:
 def evaluate(
     labelled: Annotated[Path, typer.Argument(help="Labelled set (.jsonl with 'expected').")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
-    show_errors: Annotated[bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family.")] = False,
+    show_errors: Annotated[
+        bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family.")
+    ] = False,
 ) -> None:
     """Precision, recall and F1 per family on a labelled set. / Precisión y exhaustividad por familia."""
     from qa.evaluation import evaluate as run_evaluation
@@ -120,7 +125,14 @@ def evaluate(
     if as_json:
         payload = {
             family.value: {
-                level: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "hits": s.hits, "predicted": s.predicted, "gold": s.gold}
+                level: {
+                    "precision": s.precision,
+                    "recall": s.recall,
+                    "f1": s.f1,
+                    "hits": s.hits,
+                    "predicted": s.predicted,
+                    "gold": s.gold,
+                }
                 for level, s in (("interaction", ev.interaction[family]), ("turn", ev.turn[family]))
             }
             for family in SCORED_FAMILIES
@@ -137,8 +149,10 @@ def evaluate(
         )
     flagged = ev.compliant_flagged
     total_findings = sum(len(v) for v in flagged.values())
-    typer.echo(f"\nCompliant interactions / interacciones conformes: {ev.compliant_total}; "
-               f"flagged / con hallazgos: {len(flagged)} ({total_findings} findings)")
+    typer.echo(
+        f"\nCompliant interactions / interacciones conformes: {ev.compliant_total}; "
+        f"flagged / con hallazgos: {len(flagged)} ({total_findings} findings)"
+    )
     for iid, items in sorted(flagged.items()):
         typer.echo(f"  {iid}: " + ", ".join(f"{f.rule_id}@{f.turn}" for f in items))
     if show_errors:

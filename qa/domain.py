@@ -195,4 +195,3 @@ class LabelledInteraction(_Frozen):
 
     interaction: Interaction
     expected: tuple[LabelledEntry, ...]
-

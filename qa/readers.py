@@ -162,9 +162,13 @@ def _read_csv(path: Path) -> ReadResult:
                 if value and column not in group:
                     group[column] = value
             group["turns"].append(
-                {"speaker": (row.get("speaker") or "").strip(), "text": row.get("text") or "", "at": (row.get("at") or "").strip() or None}
+                {
+                    "speaker": (row.get("speaker") or "").strip(),
+                    "text": row.get("text") or "",
+                    "at": (row.get("at") or "").strip() or None,
+                }
             )
-    for iid, group in groups.items():
+    for group in groups.values():
         line = group.pop("_line")
         group.setdefault("channel", "chat")
         if "started_at" not in group and group["turns"] and group["turns"][0]["at"]:
@@ -185,7 +189,9 @@ def read_file(path: Path) -> ReadResult:
     suffix = path.suffix.lower()
     readers = {".jsonl": _read_jsonl, ".json": _read_json, ".csv": _read_csv}
     if suffix not in readers:
-        return ReadResult(errors=[ReadError(str(path), None, f"unsupported file type {suffix or '(none)'}; expected .json, .jsonl or .csv")])
+        return ReadResult(
+            errors=[ReadError(str(path), None, f"unsupported file type {suffix or '(none)'}; expected .json, .jsonl or .csv")]
+        )
     try:
         return readers[suffix](path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -215,7 +221,12 @@ def read_paths(paths: Iterable[Path]) -> ReadResult:
         first = seen.get(record.interaction.id)
         if first is not None:
             result.errors.append(
-                ReadError(record.file, record.line, f"duplicate interaction id (first seen at {first.file}:{first.line})", record.interaction.id)
+                ReadError(
+                    record.file,
+                    record.line,
+                    f"duplicate interaction id (first seen at {first.file}:{first.line})",
+                    record.interaction.id,
+                )
             )
             continue
         seen[record.interaction.id] = record
@@ -232,4 +243,6 @@ def expected_entries(record: Record) -> tuple[LabelledEntry, ...] | ReadError:
     try:
         return tuple(LabelledEntry.model_validate(e) for e in raw)
     except ValidationError as exc:
-        return ReadError(record.file, record.line, f"bad 'expected' entry: {describe_validation_error(exc)}", record.interaction.id)
+        return ReadError(
+            record.file, record.line, f"bad 'expected' entry: {describe_validation_error(exc)}", record.interaction.id
+        )

@@ -16,10 +16,20 @@ from compliance_rules.lexicon import LexiconSet
 from compliance_rules.schema import RuleSpec
 
 _KIND_TEXT = {
-    "es": {"stop": "pidió no ser contactado", "attorney": "informó que tiene abogado", "dispute": "disputó la deuda",
-           "channel": "rechazó este canal o lugar de contacto", "proceedings": "está demandado o en un procedimiento concursal"},
-    "en": {"stop": "asked not to be contacted", "attorney": "said a lawyer represents them", "dispute": "disputed the debt",
-           "channel": "refused this channel or place of contact", "proceedings": "is in a lawsuit or insolvency proceedings"},
+    "es": {
+        "stop": "pidió no ser contactado",
+        "attorney": "informó que tiene abogado",
+        "dispute": "disputó la deuda",
+        "channel": "rechazó este canal o lugar de contacto",
+        "proceedings": "está demandado o en un procedimiento concursal",
+    },
+    "en": {
+        "stop": "asked not to be contacted",
+        "attorney": "said a lawyer represents them",
+        "dispute": "disputed the debt",
+        "channel": "refused this channel or place of contact",
+        "proceedings": "is in a lawsuit or insolvency proceedings",
+    },
 }
 
 
@@ -44,8 +54,10 @@ class CeaseDetector:
             when = "en un contacto anterior" if lang == "es" else "in an earlier contact"
         else:
             when = f"en el turno {request.turn}" if lang == "es" else f"at turn {request.turn}"
-        return f"{message_for(self.rule, ctx.language)} (el consumidor {what} {when})" if lang == "es" else (
-            f"{message_for(self.rule, ctx.language)} (the consumer {what} {when})"
+        return (
+            f"{message_for(self.rule, ctx.language)} (el consumidor {what} {when})"
+            if lang == "es"
+            else (f"{message_for(self.rule, ctx.language)} (the consumer {what} {when})")
         )
 
     def _pressing(self, ctx: InteractionContext, after: int) -> list[tuple[int, tuple[int, int], str]]:
@@ -74,7 +86,9 @@ class CeaseDetector:
                 if request.kind == "channel":
                     refused = request.channel
                     same_phone = earlier.interaction.consumer_phone == ctx.interaction.consumer_phone
-                    if refused == ctx.interaction.channel or (refused == "work" and ctx.interaction.channel == "call" and same_phone):
+                    if refused == ctx.interaction.channel or (
+                        refused == "work" and ctx.interaction.channel == "call" and same_phone
+                    ):
                         return request
                     continue
                 return request
@@ -99,8 +113,11 @@ class CeaseDetector:
 
     def _exempt_followup(self, ctx: InteractionContext, first: int) -> bool:
         """A contact that only confirms the cease, or that reaches the lawyer."""
-        if any(self.lexicons.find(self.params.attorney_on_line, ctx.texts[i], negation=False)
-               for i, s in enumerate(ctx.speakers) if s == "other"):
+        if any(
+            self.lexicons.find(self.params.attorney_on_line, ctx.texts[i], negation=False)
+            for i, s in enumerate(ctx.speakers)
+            if s == "other"
+        ):
             return True
         acknowledged = self.lexicons.find(self.params.acknowledgement, ctx.texts[first]) is not None
         return acknowledged and not self._pressing(ctx, first - 1)

@@ -131,7 +131,8 @@ class NoticeParams(Params):
 
 class NoticeDetector:
     """A required statement (e.g. the recording notice) missing, or said only
-    after the debt was already being discussed."""
+    after the debt was already being discussed.
+    """
 
     def __init__(self, rule: RuleSpec, params: NoticeParams, lexicons: LexiconSet) -> None:
         self.rule, self.params, self.lexicons = rule, params, lexicons
@@ -151,8 +152,11 @@ class NoticeDetector:
         if notice is None:
             detail = "el aviso nunca se da" if es else "the notice is never given"
         elif debt is not None and notice > debt:
-            detail = (f"el aviso llega en el turno {notice}, después de hablar de la deuda en el turno {debt}" if es
-                      else f"the notice comes at turn {notice}, after the debt was discussed at turn {debt}")
+            detail = (
+                f"el aviso llega en el turno {notice}, después de hablar de la deuda en el turno {debt}"
+                if es
+                else f"the notice comes at turn {notice}, after the debt was discussed at turn {debt}"
+            )
         else:
             return []
         return [Hit(None, None, detail, f"{message_for(self.rule, ctx.language)} ({detail})")]

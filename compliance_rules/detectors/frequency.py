@@ -56,7 +56,8 @@ class RollingDetector:
         if len(window) + 1 > p.max:
             evidence = "; ".join(_stamp(h) for h in window + [ctx])
             return _hit(
-                self.rule, ctx,
+                self.rule,
+                ctx,
                 f"contacto número {len(window) + 1} en {p.days} días; el límite es {p.max}",
                 f"contact number {len(window) + 1} within {p.days} days; the limit is {p.max}",
                 evidence,
@@ -66,7 +67,8 @@ class RollingDetector:
             gap = (today - last.local_start.date()).days
             if gap < p.min_gap_days:
                 return _hit(
-                    self.rule, ctx,
+                    self.rule,
+                    ctx,
                     f"solo {gap} día(s) después del contacto anterior; se exigen {p.min_gap_days}",
                     f"only {gap} day(s) after the previous contact; {p.min_gap_days} required",
                     f"{_stamp(last)}; {_stamp(ctx)}",
@@ -99,7 +101,8 @@ class AfterConversationDetector:
             elapsed = (today - earlier.local_start.date()).days
             if 0 <= elapsed < p.days:
                 return _hit(
-                    self.rule, ctx,
+                    self.rule,
+                    ctx,
                     f"llamada {elapsed} día(s) después de una conversación con el consumidor ({earlier.interaction.id})",
                     f"call {elapsed} day(s) after a conversation with the consumer ({earlier.interaction.id})",
                     f"{_stamp(earlier)}; {_stamp(ctx)}",
@@ -136,21 +139,26 @@ class DirectContactDetector:
         if same_day:
             earlier = same_day[-1]
             return _hit(
-                self.rule, ctx,
+                self.rule,
+                ctx,
                 f"segundo contacto el mismo día tras el contacto directo {earlier.interaction.id}",
                 f"second contact on the same day after direct contact {earlier.interaction.id}",
                 f"{_stamp(earlier)}; {_stamp(ctx)}",
             )
         first_direct = direct[0].interaction.started_at
         others = [
-            h for h in ctx.history
-            if _counted(h, self.params.channels) and _iso_week(h.local_start) == week
-            and h.interaction.channel != ctx.interaction.channel and h.interaction.started_at >= first_direct
+            h
+            for h in ctx.history
+            if _counted(h, self.params.channels)
+            and _iso_week(h.local_start) == week
+            and h.interaction.channel != ctx.interaction.channel
+            and h.interaction.started_at >= first_direct
         ]
         if others:
             earlier = others[-1]
             return _hit(
-                self.rule, ctx,
+                self.rule,
+                ctx,
                 f"contacto por {ctx.interaction.channel} la misma semana que un contacto por {earlier.interaction.channel}",
                 f"contact by {ctx.interaction.channel} in the same week as a contact by {earlier.interaction.channel}",
                 f"{_stamp(earlier)}; {_stamp(ctx)}",

@@ -52,7 +52,7 @@ class PhraseDetector:
                     continue
                 span = text.span_of(match.first, match.last)
                 evidence = text.raw[span[0] : span[1]]
-                explanation = f'{message_for(self.rule, ctx.language)} «{evidence}»'
+                explanation = f"{message_for(self.rule, ctx.language)} «{evidence}»"
                 hits.append(Hit(index, span, evidence, explanation))
                 break
         return hits

@@ -56,7 +56,8 @@ class OffHoursDetector:
     def __init__(self, rule: RuleSpec, params: OffHoursParams) -> None:
         self.rule, self.params = rule, params
         self.windows = {
-            day: None if w is None else (_minutes(w.split("-")[0]), _minutes(w.split("-")[1])) for day, w in params.windows.items()
+            day: None if w is None else (_minutes(w.split("-")[0]), _minutes(w.split("-")[1]))
+            for day, w in params.windows.items()
         }
 
     def _violation(self, local: datetime) -> str | None:

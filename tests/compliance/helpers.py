@@ -28,8 +28,14 @@ def call(
         turns = _CONFIRM[lang] + turns
     return Interaction.model_validate(
         {
-            "id": ident, "channel": channel, "direction": direction, "started_at": started_at, "jurisdiction": jurisdiction,
-            "language": lang, "agent_id": "A1", "account_id": account,
+            "id": ident,
+            "channel": channel,
+            "direction": direction,
+            "started_at": started_at,
+            "jurisdiction": jurisdiction,
+            "language": lang,
+            "agent_id": "A1",
+            "account_id": account,
             "turns": [{"speaker": s, "text": t, "start": float(i), "end": float(i) + 0.9} for i, (s, t) in enumerate(turns)],
             **extra,
         }

@@ -10,12 +10,22 @@ _register_all()
 runner = CliRunner()
 
 THREAT_CALL = {
-    "id": "t-1", "channel": "call", "started_at": "2026-03-03T10:00:00-05:00", "jurisdiction": "CO", "language": "es",
-    "agent_id": "A1", "account_id": "ACC-9",
+    "id": "t-1",
+    "channel": "call",
+    "started_at": "2026-03-03T10:00:00-05:00",
+    "jurisdiction": "CO",
+    "language": "es",
+    "agent_id": "A1",
+    "account_id": "ACC-9",
     "turns": [
         {"speaker": "agent", "start": 0.0, "end": 2.0, "text": "Buenos días, ¿hablo con la señora Ruiz?"},
         {"speaker": "consumer", "start": 2.5, "end": 3.0, "text": "Sí, con ella."},
-        {"speaker": "agent", "start": 3.5, "end": 9.0, "text": "Le habla Pedro, de Recaudos Norte. Si no paga hoy, la metemos a la cárcel."},
+        {
+            "speaker": "agent",
+            "start": 3.5,
+            "end": 9.0,
+            "text": "Le habla Pedro, de Recaudos Norte. Si no paga hoy, la metemos a la cárcel.",
+        },
     ],
 }
 

@@ -6,8 +6,12 @@ from pathlib import Path
 from qa.readers import read_paths
 
 GOOD = {
-    "id": "ok-1", "channel": "call", "started_at": "2026-03-03T10:00:00-05:00", "jurisdiction": "CO",
-    "agent_id": "A1", "turns": [{"speaker": "agent", "text": "Buenos días"}],
+    "id": "ok-1",
+    "channel": "call",
+    "started_at": "2026-03-03T10:00:00-05:00",
+    "jurisdiction": "CO",
+    "agent_id": "A1",
+    "turns": [{"speaker": "agent", "text": "Buenos días"}],
 }
 
 

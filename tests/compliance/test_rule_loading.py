@@ -21,7 +21,7 @@ def _pack(tmp_path, text: str):
     ("text", "message"),
     [
         (HOURS.replace("family: off_hours", "family: harassment"), "family"),
-        (HOURS.replace('sun: null}', '}'), "windows lacks day(s) ['sun']"),
+        (HOURS.replace("sun: null}", "}"), "windows lacks day(s) ['sun']"),
         (HOURS.replace("detector: off_hours.v1", "detector: magic.v9"), "unknown detector 'magic.v9'"),
         (HOURS.replace("id: CO-L2300-art3-contact-hours", "id: MX-hours"), "does not start with its pack's country"),
         (HOURS.split("  lawful:")[0], "lawful"),
