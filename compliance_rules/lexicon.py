@@ -171,6 +171,8 @@ class LexiconSet:
         self.use_index = use_index
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._index = {"es": _TriggerIndex(), "en": _TriggerIndex()}
+        # Which lexicon each pattern belongs to, and its position there.
+        self._owner: dict[CompiledPattern, tuple[str, int]] = {}
         for name, lexicon in lexicons.items():
             for lang in ("es", "en"):
                 body = getattr(lexicon, lang)
@@ -188,8 +190,9 @@ class LexiconSet:
                     )
                 except PatternError as exc:
                     raise LexiconError(f"lexicon {name!r} ({lang}): {exc}") from None
-                for pattern in self._compiled[(name, lang)].patterns:
+                for position, pattern in enumerate(self._compiled[(name, lang)].patterns):
                     self._index[lang].add(pattern)
+                    self._owner[pattern] = (name, position)
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR, use_index: bool = True) -> LexiconSet:
@@ -221,11 +224,9 @@ class LexiconSet:
         key = (id(self), name, negation)
         if key in text.memo:
             return text.memo[key]
-        candidates = self._candidates(text) if self.use_index else None
+        patterns = self._candidates(text).get(name, ()) if self.use_index else compiled.patterns
         result: Match | None = None
-        for pattern in compiled.patterns:
-            if candidates is not None and (pattern not in candidates or not pattern.may_match(text.words)):
-                continue
+        for pattern in patterns:
             for match in _matches(pattern, text, compiled.match_lemmas):
                 if result is not None and match.first >= result.first:
                     break
@@ -238,11 +239,18 @@ class LexiconSet:
         text.memo[key] = result
         return result
 
-    def _candidates(self, text: AnalyzedText) -> set[CompiledPattern]:
+    def _candidates(self, text: AnalyzedText) -> dict[str, list[CompiledPattern]]:
+        """Per lexicon, the patterns that may match this turn, in lexicon order."""
         key = (id(self), "candidates")
         found = text.memo.get(key)
         if found is None:
-            found = self._index[text.language].candidates(text.words)
+            words = text.words
+            grouped: dict[str, list[tuple[int, CompiledPattern]]] = {}
+            for pattern in self._index[text.language].candidates(words):
+                if pattern.may_match(words):
+                    name, position = self._owner[pattern]
+                    grouped.setdefault(name, []).append((position, pattern))
+            found = {name: [p for _, p in sorted(items, key=lambda item: item[0])] for name, items in grouped.items()}
             text.memo[key] = found
         return found
 
