@@ -20,6 +20,8 @@ CSS = """
 [data-testid="stMetric"] {background: #ffffff; border: 1px solid #e3e8ef; border-radius: 10px;
   padding: 12px 16px; box-shadow: 0 1px 2px rgba(16,24,40,.04);}
 [data-testid="stMetricLabel"] p {font-size: .82rem; color: #52606d;}
+[data-testid="stMetricValue"] {font-size: 1.55rem; font-weight: 600; color: #102a43;}
+.qa-meta {color:#334e68; font-size:.92rem; margin:.1rem 0 .4rem 0;} .qa-meta b {color:#102a43;}
 .qa-header {display:flex; align-items:baseline; gap:.8rem; margin-bottom:.2rem;}
 .qa-header h1 {font-size:1.65rem; margin:0; padding:0; color:#102a43;}
 .qa-header span {color:#627d98; font-size:.95rem;}
@@ -72,7 +74,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, *, val
         .mark_bar(color=BRAND, cornerRadiusEnd=3)
         .encode(
             x=alt.X(f"{value}:Q", title=value_title),
-            y=alt.Y(f"{category}:N", sort="-x", title=None),
+            y=alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=170)),
             tooltip=[category, value],
         )
         .properties(height=height)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from dashboards import components as ui
@@ -31,12 +33,17 @@ def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "i
         return
     summary, findings, turns, audio = loaded
     st.markdown(f"#### {state.tr('iv.title', id=summary.source_id)}")
-    meta = st.columns(5)
+    meta = st.columns([1, 4])
     meta[0].metric(state.tr("col.score"), ui.fmt_num(summary.score, 1))
-    meta[1].metric(state.tr("col.agent"), summary.agent or "—")
-    meta[2].metric(state.tr("col.jurisdiction"), summary.jurisdiction or "—")
-    meta[3].metric(state.tr("col.channel"), summary.channel)
-    meta[4].metric(state.tr("col.date"), str(summary.local_date))
+    facts = [
+        (state.tr("col.agent"), summary.agent),
+        (state.tr("col.team"), summary.team),
+        (state.tr("col.jurisdiction"), summary.jurisdiction),
+        (state.tr("col.channel"), f"{summary.channel} · {summary.direction}"),
+        (state.tr("col.date"), summary.started_at.strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+    meta[1].html(ui.CSS + '<div class="qa-meta">' + " &nbsp;·&nbsp; ".join(
+        f"{html.escape(k)}: <b>{html.escape(str(v or '—'))}</b>" for k, v in facts) + "</div>")  # fmt: skip
     focus = next((f for f in findings if f.id == focus_id), findings[0] if findings else None)
     if audio is not None:
         start = int(focus.start or 0) if focus is not None and focus.start is not None else 0

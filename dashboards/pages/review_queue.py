@@ -78,7 +78,7 @@ def queue_panel() -> None:
     pos = min(st.session_state.get("q_pos", 0), len(queue) - 1)
     item = queue[pos]
     by_rule = precision.set_index("rule_id")["reviewed_precision"].to_dict() if not precision.empty else {}
-    k = st.columns([1, 1, 1, 2])
+    k = st.columns([1, 1, 1, 2.4])
     k[0].metric(state.tr("k.pending"), f"{len(queue)}{'+' if len(queue) >= 200 else ''}")
     k[1].metric(state.tr("q.rule_precision"), ui.fmt_pct(by_rule.get(item.rule_id)))
     k[2].metric(state.tr("col.severity"), label("sev", item.severity, lang))
