@@ -18,5 +18,7 @@ test: install
 lint: install
 	$(BIN)/ruff check qa compliance_rules tests
 
+# Loads the demo floor (with the fixture recordings), creates one demo user per role and opens the dashboards.
 demo: install
-	$(BIN)/qa scan examples/
+	$(BIN)/qa demo-data
+	$(BIN)/qa dashboard --demo-users

@@ -40,7 +40,8 @@ def dashboard_command(
         typer.echo(f"Demo password / contraseña demo: {DEMO_PASSWORD}")
         env["QA_DEMO"] = "1"
     command = [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port), "--server.address", address,
-               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer", "--server.headless", "true" if headless else "false"]  # fmt: skip
+               "--browser.gatherUsageStats", "false", "--client.toolbarMode", "viewer",
+               "--server.headless", "true" if headless else "false"]  # fmt: skip
     raise typer.Exit(subprocess.call(command, env=env))
 
 
