@@ -37,6 +37,14 @@ def ingest_command(
     scorecard: str = typer.Option("default", "--scorecard", help="Scorecard name or YAML path / Tarjeta de puntuación."),
     database_url: str = typer.Option(None, "--database-url", help=_DB_HELP),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar / Barra de progreso."),
+    executor_name: str = typer.Option(
+        "local",
+        "--executor",
+        help="local: process pool on this machine; ray: Ray cluster (--workers = actors) / Dónde se procesa: local o ray.",
+    ),
+    address: str = typer.Option(
+        None, "--address", help="Ray cluster address (default: RAY_ADDRESS, else a local Ray) / Dirección del clúster Ray."
+    ),
 ) -> None:
     """Store interactions once, scanned and scored; rerunning finishes an interrupted run.
 
@@ -47,18 +55,34 @@ def ingest_command(
 
     if not paths and not retry_failed:
         raise typer.BadParameter("give at least one PATH, or --retry-failed / indique una RUTA o --retry-failed")
+    if executor_name not in ("local", "ray"):
+        raise typer.BadParameter("--executor must be local or ray / --executor debe ser local o ray")
+    if address and executor_name != "ray":
+        raise typer.BadParameter("--address needs --executor ray / --address requiere --executor ray")
     db = open_database(database_url)
     options = IngestOptions(
         workers=workers, chunk_size=chunk_size, scorecard=scorecard, progress=progress, retry_failed=retry_failed
     )
+    from qa.ingest.ray_executor import RayExecutor, RayUnavailableError  # imports Ray only when it runs
     from qa.ingest.worker import ScannerLoadError
 
+    executor = RayExecutor(address=address, workers=workers) if executor_name == "ray" else None
     try:
-        summary = ingest(db, list(paths or []), options)
+        summary = ingest(db, list(paths or []), options, executor)
     except ScannerLoadError as exc:
         typer.echo(f"error: {exc} / no se pudo cargar el escáner", err=True)
         raise typer.Exit(2) from None
+    except RayUnavailableError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
     _print_summary(summary, "Ingest", "Ingesta")
+    if executor is not None:
+        st = executor.stats
+        typer.echo(
+            f"Ray: {st.workers} workers / trabajadores ({st.gpus_per_worker:g} GPU each / c/u), "
+            f"{st.worker_deaths} died and replaced / caídos y reemplazados, {st.retried} tasks retried / tareas "
+            f"reintentadas, {st.poisoned} inputs that kill a worker / entradas que tumban al trabajador"
+        )
 
 
 def rescan_command(

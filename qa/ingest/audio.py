@@ -11,7 +11,9 @@ from typing import Any
 from qa.domain import Interaction
 
 
-def transcribe_item(interaction: Interaction, audio_file: str | None) -> tuple[Interaction, list[dict[str, Any]]]:
+def transcribe_item(
+    interaction: Interaction, audio_file: str | None, *, device: str = "cpu", cpu_threads: int = 0
+) -> tuple[Interaction, list[dict[str, Any]]]:
     """Transcribe one recording into an Interaction with turns, and the redactions applied to them."""
     try:
         from transcription import TranscriptionOptions, to_interaction, transcribe_file
@@ -23,6 +25,8 @@ def transcribe_item(interaction: Interaction, audio_file: str | None) -> tuple[I
     options = TranscriptionOptions(
         channels=channels_from_mapping(dict(interaction.audio_channels)) if interaction.audio_channels else None,
         language=interaction.language,
+        device=device,
+        cpu_threads=cpu_threads,
     )
     result = transcribe_file(audio_file, options)
     redactions = [

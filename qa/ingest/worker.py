@@ -42,6 +42,10 @@ def load_scanner(spec: str | None = None) -> Any:
 class WorkerConfig:
     scanner: str | None = None
     scorecard: str = "default"
+    # Where this worker runs Whisper: a cluster executor sets "cuda" for GPU workers and caps the
+    # threads of CPU workers to the cores each one was given (0: CTranslate2's default, all cores).
+    whisper_device: str = "cpu"
+    whisper_cpu_threads: int = 0
 
 
 @dataclass
@@ -98,7 +102,9 @@ def init_worker(config: WorkerConfig) -> None:
 def _transcribe(item: TaskItem) -> tuple[Interaction, list[dict[str, Any]]]:
     from qa.ingest.audio import transcribe_item
 
-    return transcribe_item(item.interaction, item.audio_file)
+    config = _STATE.config or WorkerConfig()
+    device, threads = config.whisper_device, config.whisper_cpu_threads
+    return transcribe_item(item.interaction, item.audio_file, device=device, cpu_threads=threads)
 
 
 def _scan_groups(scanner: Any, history: list[Interaction], ready: list[Interaction]) -> tuple[list[Finding], dict[str, str]]:

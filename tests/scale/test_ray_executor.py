@@ -1,0 +1,168 @@
+"""The Ray executor on a local two-CPU Ray cluster: same rows as the local pool, nothing lost or doubled when workers die."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import ray
+from scale_helpers import snapshot
+from sqlalchemy import func, select
+from storage_helpers import SCANNER_V1, chat, write_jsonl
+
+from qa.demo_data import generate
+from qa.ingest import IngestOptions, InlineExecutor, LocalProcessExecutor, ingest
+from qa.ingest.ray_executor import RayExecutor
+from qa.storage import models as m
+from qa.storage.engine import open_database
+
+pytestmark = pytest.mark.usefixtures("ray_cluster")
+
+KILLER = "scale_scanners:load_killer"
+
+
+def _chats(n: int, prefix: str, accounts: int) -> list[dict]:
+    words = ("", " You could go to jail.", " Listen, idiot.", "")
+    return [
+        chat(
+            f"{prefix}{i}",
+            agent=f"A{i % 3}",
+            account=f"ACC-{prefix}{i % accounts}",
+            started_at=f"2026-03-{1 + i % 5:02d}T{8 + i % 14:02d}:00:00-05:00",
+            text=f"Hello, this is the collections office.{words[i % 4]}",
+        )
+        for i in range(n)
+    ]
+
+
+def _ingest(url: str, paths, executor, scanner: str | None = SCANNER_V1, chunk_size: int = 20):
+    db = open_database(url)
+    try:
+        options = IngestOptions(scanner=scanner, chunk_size=chunk_size, progress=False)
+        return [ingest(db, [p], options, executor) for p in paths], snapshot(db)
+    finally:
+        db.dispose()
+
+
+class StopAfter:
+    """Wrap an executor: do something to it after its n-th result (kill a worker, or stop the run)."""
+
+    def __init__(self, inner: RayExecutor, after: int, action) -> None:
+        self.inner, self.after, self.action = inner, after, action
+        self.name = inner.name
+
+    def run(self, config, tasks):
+        for count, result in enumerate(self.inner.run(config, tasks), 1):
+            yield result
+            if count == self.after:
+                self.action(self.inner)
+
+
+def test_ray_stores_exactly_what_the_local_pool_stores(tmp_path):
+    """Bundled rule packs on demo data, ingested in two steps so the second scans with stored account history."""
+    records = generate(days=6)
+    half = len(records) // 2
+    first = write_jsonl(tmp_path / "first.jsonl", records[:half])
+    second = write_jsonl(tmp_path / "second.jsonl", [*records[half:], "{not json", json.dumps({"id": "no-fields"})])
+    local_runs, local = _ingest(f"sqlite:///{tmp_path / 'local.sqlite3'}", [first, second], LocalProcessExecutor(2), None)
+    ray_runs, on_ray = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [first, second], RayExecutor(workers=2), None)
+
+    assert [(r.stored, r.duplicates, r.failed, r.findings) for r in ray_runs] == [
+        (r.stored, r.duplicates, r.failed, r.findings) for r in local_runs
+    ]
+    assert sum(r.stored for r in ray_runs) == len(records) and ray_runs[1].failed == 2
+    assert len(local["findings"]) > 50  # the comparison covers real findings, history-dependent ones included
+    for table in local:
+        assert on_ray[table] == local[table], table
+
+
+def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
+    source = write_jsonl(tmp_path / "chats.jsonl", _chats(300, "k", 60))
+    executor = RayExecutor(workers=2)
+    killer = StopAfter(executor, 1, lambda inner: ray.kill(inner.actors[0], no_restart=True))
+    (run,), killed = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], killer)
+    (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [source], InlineExecutor())
+
+    assert executor.stats.worker_deaths == 1 and executor.stats.retried >= 1  # work in flight on it was lost, and redone
+    assert (run.stored, run.duplicates, run.failed) == (300, 0, 0)
+    assert killed == expected
+
+
+def test_a_task_that_kills_its_worker_process_runs_again_elsewhere(db_url, tmp_path):
+    marker = tmp_path / "killed-once"
+    records = _chats(120, "p", 30)
+    records[37]["turns"][0]["text"] = f"Hello. kill-worker-once:{marker} You could go to jail."
+    source = write_jsonl(tmp_path / "chats.jsonl", records)
+    executor = RayExecutor(workers=2)
+    (run,), stored = _ingest(db_url, [source], executor, scanner=KILLER)
+    assert marker.exists()  # the first attempt did kill its worker process
+    (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [source], InlineExecutor())
+
+    assert executor.stats.worker_deaths == 1 and executor.stats.poisoned == 0
+    assert (run.stored, run.failed, run.findings) == (120, 0, reference.findings)
+    assert stored == expected
+
+
+def test_an_input_that_always_kills_its_worker_fails_alone_with_its_reason(tmp_path):
+    records = _chats(60, "x", 6)  # ten per account, three tasks of twenty
+    records[13]["turns"][0]["text"] = "Hello. kill-worker-always"
+    source = write_jsonl(tmp_path / "chats.jsonl", records)
+    executor = RayExecutor(workers=2, max_attempts=2)
+    (run,), stored = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], executor, scanner=KILLER)
+
+    assert (run.stored, run.failed) == (59, 1)
+    assert executor.stats.poisoned == 1
+    (error,) = stored["ingest_errors"]
+    error = dict(error)
+    assert error["record_id"] == repr("x13")
+    assert "the worker died 2 times while processing it" in error["reason"]
+    # Its account's other new interactions were scanned together, as they would have been without it.
+    rest = write_jsonl(tmp_path / "rest.jsonl", [r for i, r in enumerate(records) if i != 13])
+    (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [rest], InlineExecutor())
+    assert stored["findings"] == expected["findings"] and stored["scores"] == expected["scores"]
+
+
+def test_a_stopped_run_resumes_where_it_stopped(tmp_path):
+    source = write_jsonl(tmp_path / "chats.jsonl", _chats(200, "s", 40))
+    url = f"sqlite:///{tmp_path / 'ray.sqlite3'}"
+
+    def stop(_inner):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _ingest(url, [source], StopAfter(RayExecutor(workers=2), 3, stop))
+    db = open_database(url)
+    with db.session() as s:
+        partial = s.scalar(select(func.count()).select_from(m.Interaction))
+    db.dispose()
+    assert 0 < partial < 200
+
+    (resumed,), stored = _ingest(url, [source], RayExecutor(workers=2))
+    (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [source], InlineExecutor())
+    assert (resumed.duplicates, resumed.stored, resumed.failed) == (partial, 200 - partial, 0)
+    assert stored["interactions"] == expected["interactions"]
+    assert stored["findings"] == expected["findings"] and stored["scores"] == expected["scores"]
+
+
+def test_cli_ingest_runs_on_ray(db_url, tmp_path, monkeypatch):
+    import typer
+    from typer.testing import CliRunner
+
+    from qa import cli_ingest
+
+    app = typer.Typer()
+    cli_ingest.register(app)
+    source = write_jsonl(tmp_path / "chats.jsonl", _chats(50, "c", 10))
+    monkeypatch.setenv("QA_SCANNER", SCANNER_V1)
+    args = ["ingest", str(source), "--executor", "ray", "--workers", "2", "--no-progress", "--database-url", db_url]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "50 stored / guardadas" in result.output
+    assert "Ray: 2 workers / trabajadores (0 GPU each / c/u), 0 died" in result.output
+    db = open_database(db_url)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(m.Interaction)) == 50
+        assert s.scalar(select(m.IngestRun.executor)) == "ray:local"
+    db.dispose()
+    bad = CliRunner().invoke(app, ["ingest", str(source), "--address", "127.0.0.1:1", "--database-url", db_url])
+    assert bad.exit_code != 0 and "--executor ray" in bad.output
