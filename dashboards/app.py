@@ -53,7 +53,7 @@ def main() -> None:
         st.navigation([st.Page(login_page, title=state.tr("login.title"), icon=":material/login:", url_path="login")]).run()
         return
     sections: dict[str, list] = {}
-    for spec in [p for p in pages_for(who) if (Path(__file__).parent / p.path).exists()]:  # TEMP
+    for spec in pages_for(who):
         page = st.Page(spec.path, title=state.tr(f"page.{spec.key}"), icon=spec.icon, url_path=spec.key)
         sections.setdefault(state.tr(spec.section), []).append(page)
     st.navigation(sections).run()

@@ -26,15 +26,6 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", ":material/monitoring:", "nav.insight"),
     PageSpec("queue", "pages/review_queue.py", ":material/fact_check:", "nav.work", rights=(Right.REVIEW,)),
     PageSpec("agents", "pages/agents.py", ":material/badge:", "nav.insight"),
-    PageSpec("coaching", "pages/coaching.py", ":material/school:", "nav.work", rights=(Right.COACH, Right.ACKNOWLEDGE_COACHING)),
-    PageSpec(
-        "disputes",
-        "pages/disputes.py",
-        ":material/gavel:",
-        "nav.work",
-        rights=(Right.OPEN_DISPUTE, Right.DECIDE_DISPUTE, Right.CALIBRATE),
-    ),
-    PageSpec("legal", "pages/legal.py", ":material/balance:", "nav.work", rights=(Right.MANAGE_CASES, Right.SEARCH)),
     PageSpec("rules", "pages/rules.py", ":material/rule:", "nav.insight", rights=(Right.VIEW_PRECISION,)),
     PageSpec("ingest", "pages/ingest.py", ":material/upload_file:", "nav.admin", roles=(Role.ADMIN, Role.QA_ANALYST)),
 )
