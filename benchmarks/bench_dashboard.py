@@ -79,11 +79,11 @@ def load_synthetic(path: Path, count: int) -> str:
     open_database(url).dispose()  # schema at head
     rng = random.Random(5)
     con = sqlite3.connect(path)
-    teams = ["Andes", "México", "US Bilingual"]
+    teams, created = ["Andes", "México", "US Bilingual"], "2026-08-01 00:00:00"
     con.executemany("INSERT INTO teams (id, code, name, created_at) VALUES (?, ?, ?, ?)",
                     [(i + 1, c, c, "2026-08-01 00:00:00") for i, c in enumerate(teams)])  # fmt: skip
     con.executemany("INSERT INTO agents (id, code, name, team_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                    [(i + 1, f"AG{i + 1:03d}", f"Agent {i + 1}", i % 3 + 1, "2026-08-01") for i in range(25)])  # fmt: skip
+                    [(i + 1, f"AG{i + 1:03d}", f"Agent {i + 1}", i % 3 + 1, created) for i in range(25)])  # fmt: skip
     jurisdictions = ["CO", "PE", "CL", "MX", "US-NY", "US-TX", "US-CA", "US-FL"]
     first = date(2026, 8, 2)
     batch, finding_id = 50_000, 0
