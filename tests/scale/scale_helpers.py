@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +14,15 @@ from qa.storage.engine import Database
 #: Columns that differ between two runs storing the same thing (surrogate keys, wall-clock times, run ids).
 VOLATILE = {"id", "ingest_run_id", "run_id", "scan_run_id", "resolved_by_run_id", "ingested_at", "scanned_at", "computed_at"}
 VOLATILE |= {"raised_at", "dropped_at", "created_at", "resolved_at"}
+
+
+def _value(value: Any) -> str:
+    """One text form per value whatever the backend (PostgreSQL reorders JSON keys, SQLite drops time zones)."""
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps(value, sort_keys=True, default=str)
+    return repr(value)
 
 
 def _rows(session, model) -> list[dict[str, Any]]:
@@ -34,7 +45,7 @@ def snapshot(db: Database) -> dict[str, Any]:
             out = []
             for row in _rows(s, model):
                 values = {k: codes[k][v] if k in codes and v is not None else v for k, v in row.items()}
-                out.append(tuple(sorted((k, repr(v)) for k, v in values.items() if k not in VOLATILE and k not in drop)))
+                out.append(tuple(sorted((k, _value(v)) for k, v in values.items() if k not in VOLATILE and k not in drop)))
             return sorted(out)
 
         return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-import ray
 from scale_helpers import snapshot
 from sqlalchemy import func, select
 from storage_helpers import SCANNER_V1, chat, write_jsonl
@@ -79,6 +78,8 @@ def test_ray_stores_exactly_what_the_local_pool_stores(tmp_path):
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
     source = write_jsonl(tmp_path / "chats.jsonl", _chats(300, "k", 60))
     executor = RayExecutor(workers=2)
+    import ray
+
     killer = StopAfter(executor, 1, lambda inner: ray.kill(inner.actors[0], no_restart=True))
     (run,), killed = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], killer)
     (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [source], InlineExecutor())
