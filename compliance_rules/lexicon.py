@@ -173,6 +173,7 @@ class LexiconSet:
         self._index = {"es": _TriggerIndex(), "en": _TriggerIndex()}
         # Which lexicon each pattern belongs to, and its position there.
         self._owner: dict[CompiledPattern, tuple[str, int]] = {}
+        self._candidates_key = (id(self), "candidates")
         for name, lexicon in lexicons.items():
             for lang in ("es", "en"):
                 body = getattr(lexicon, lang)
@@ -218,13 +219,19 @@ class LexiconSet:
 
     def find(self, name: str, text: AnalyzedText, pruned: list[Pruned] | None = None, negation: bool = True) -> Match | None:
         """The earliest surviving match of lexicon ``name`` in ``text``."""
+        if self.use_index:
+            # Fast path: most lexicons have no candidate pattern in a given turn.
+            patterns = (text.memo.get(self._candidates_key) or self._candidates(text)).get(name)
+            if not patterns:
+                return None
         compiled = self._compiled.get((name, text.language))
         if compiled is None:
             return None
-        key = (id(self), name, negation)
+        if not self.use_index:
+            patterns = compiled.patterns
+        key = (self._candidates_key, name, negation)
         if key in text.memo:
             return text.memo[key]
-        patterns = self._candidates(text).get(name, ()) if self.use_index else compiled.patterns
         result: Match | None = None
         for pattern in patterns:
             for match in _matches(pattern, text, compiled.match_lemmas):
@@ -241,7 +248,7 @@ class LexiconSet:
 
     def _candidates(self, text: AnalyzedText) -> dict[str, list[CompiledPattern]]:
         """Per lexicon, the patterns that may match this turn, in lexicon order."""
-        key = (id(self), "candidates")
+        key = self._candidates_key
         found = text.memo.get(key)
         if found is None:
             words = text.words
