@@ -92,6 +92,12 @@ class Dialogue:
     reached_voicemail: bool = False
     third_party_present: bool = False
     consumer_turns: int = 0
+    # Turns where whoever answered dodged "¿hablo con...?" ("¿quién habla?")
+    # instead of confirming: talking about the debt after that reveals it.
+    evasive: list[int] = field(default_factory=list)
+
+    def evaded_before(self, turn: int) -> bool:
+        return any(t < turn for t in self.evasive)
 
     @property
     def reached_consumer(self) -> bool:
@@ -205,8 +211,11 @@ def build_dialogue(
             if not denied and ((asked_identity and affirmed) or asked_verification or named):
                 dialogue.confirmed_at = index
                 party = "consumer"
-            elif party in ("nobody", "voicemail", "third_party") and not denied:
-                party = "unconfirmed"
+            else:
+                if party in ("nobody", "voicemail", "third_party") and not denied:
+                    party = "unconfirmed"
+                if asked_identity and not denied and lexicons.find("evasive_answer", text, negation=False):
+                    dialogue.evasive.append(index)
         _record_requests(dialogue, index, text, lexicons, day)
         if asked_when and not any(cb.turn == index for cb in dialogue.callbacks):
             dialogue.callbacks.append(parse_callback(text, day, index))

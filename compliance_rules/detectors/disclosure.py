@@ -50,6 +50,18 @@ class ThirdPartyDetector:
             allowed.add("guarantor")
         self.allowed = frozenset(allowed)
 
+    def _before_identity(self, ctx: InteractionContext, index: int, debt_last: int) -> bool:
+        """Whether the debt came up before the person on the line was identified.
+
+        A consumer greeted by name who goes along is taken as the consumer; the
+        breach is raising the debt and only then asking "¿hablo con...?", or
+        going on after the person dodged the question ("¿quién habla?").
+        """
+        if ctx.dialogue.evaded_before(index):
+            return True
+        question = self.lexicons.find("identity_question", ctx.texts[index], negation=False)
+        return question is not None and question.first > debt_last
+
     def detect(self, ctx: InteractionContext) -> list[Hit]:
         hits = []
         for index in ctx.collector_turns():
@@ -60,6 +72,8 @@ class ThirdPartyDetector:
             for name in self.params.lexicons:
                 match = self.lexicons.find(name, text, ctx.pruned)
                 if match is None:
+                    continue
+                if listener in ("unconfirmed", "nobody") and not self._before_identity(ctx, index, match.last):
                     continue
                 span = text.span_of(match.first, match.last)
                 evidence = text.raw[span[0] : span[1]]
