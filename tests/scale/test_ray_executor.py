@@ -167,3 +167,27 @@ def test_cli_ingest_runs_on_ray(db_url, tmp_path, monkeypatch):
     db.dispose()
     bad = CliRunner().invoke(app, ["ingest", str(source), "--address", "127.0.0.1:1", "--database-url", db_url])
     assert bad.exit_code != 0 and "--executor ray" in bad.output
+
+
+@pytest.mark.model
+def test_recordings_are_transcribed_and_scanned_on_the_ray_workers(tmp_path):
+    """The embedded Whisper base model in a CPU actor; a broken recording fails alone with its reason."""
+    from pathlib import Path
+
+    audio = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF not really a wave file")
+    header = "file,agent,account,started_at,direction,jurisdiction,timezone,channels\n"
+    rows = [
+        f"{audio / 'es_stereo_threat.wav'},A9,ACC-REC,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,0=agent;1=consumer",
+        f"{broken},A9,ACC-REC2,2026-03-02T11:00:00-05:00,outbound,CO,America/Bogota,",
+    ]
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(header + "\n".join(rows) + "\n", encoding="utf-8")
+    (run,), stored = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [manifest], RayExecutor(workers=2))
+
+    assert (run.stored, run.failed) == (1, 1)
+    assert "transcription failed" in dict(stored["ingest_errors"][0])["reason"]
+    speakers = {dict(t)["speaker"] for t in stored["turns"]}
+    assert speakers == {"'agent'", "'consumer'"}
+    assert [dict(f)["rule_id"] for f in stored["findings"]] == ["'T-JAIL'"]  # "cárcel", said on the agent channel
