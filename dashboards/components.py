@@ -129,3 +129,48 @@ def finding_card(f, *, focus: bool = False) -> str:
         f'<span class="cite">{html.escape(f.citation)}</span><br>'
         f"<i>«{html.escape(f.evidence)}»</i><br>{html.escape(f.explanation)}</div>"
     )
+
+
+BREACH_SHAPES = {"none": "circle", "off_hours": "triangle-up", "frequency": "square"}
+
+
+def contact_timeline_chart(timeline: pd.DataFrame, bands: pd.DataFrame, *, height: int = 340) -> None:
+    """Hour of day (consumer's local time) against date: the allowed window shaded, contacts by channel, breaches marked."""
+    points = timeline.assign(
+        day=timeline["date"] + pd.Timedelta(hours=12),
+        breach_label=timeline["breach"].map(lambda b: tr(f"lg.breach.{b}")),
+        time=timeline["local_time"].dt.strftime("%Y-%m-%d %H:%M"),
+    )
+    y = alt.Y(
+        "hour:Q", title=tr("lg.hour"), scale=alt.Scale(domain=[0, 24], nice=False), axis=alt.Axis(values=list(range(0, 25, 3)))
+    )
+    layers = []
+    if not bands.empty:
+        layers.append(
+            alt.Chart(bands)
+            .mark_rect(color="#2e7d32", opacity=0.13)
+            .encode(x=alt.X("date:T"), x2="next_date:T", y=alt.Y("start_hour:Q"), y2="end_hour:Q",
+                    tooltip=[alt.Tooltip("start_hour:Q", title=tr("lg.window_from")),
+                             alt.Tooltip("end_hour:Q", title=tr("lg.window_to"))])
+        )  # fmt: skip
+    breaches = points[points["breach"] != "none"]
+    if not breaches.empty:
+        layers.append(
+            alt.Chart(breaches).mark_point(size=420, strokeWidth=2.5, color="#c0392b", filled=False).encode(x="day:T", y=y)
+        )
+    shapes = alt.Scale(domain=[tr(f"lg.breach.{b}") for b in BREACH_SHAPES], range=list(BREACH_SHAPES.values()))
+    layers.append(
+        alt.Chart(points)
+        .mark_point(size=110, filled=True, opacity=0.9)
+        .encode(
+            x=alt.X("day:T", title=tr("col.date"), axis=alt.Axis(format="%d %b")),
+            y=y,
+            color=alt.Color("channel:N", title=tr("col.channel"), legend=alt.Legend(orient="bottom")),
+            shape=alt.Shape("breach_label:N", title=tr("lg.breach"), scale=shapes, legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("source_id:N", title=tr("col.interaction")), alt.Tooltip("time:N", title=tr("lg.local_time")),
+                     alt.Tooltip("channel:N", title=tr("col.channel")), alt.Tooltip("agent:N", title=tr("col.agent")),
+                     alt.Tooltip("breach_label:N", title=tr("lg.breach")), alt.Tooltip("rules:N", title=tr("col.rule"))],
+        )
+    )  # fmt: skip
+    chart = alt.layer(*layers).properties(height=height, title=tr("lg.timeline"))
+    st.altair_chart(chart, width="stretch")

@@ -106,3 +106,42 @@ def open_cases(url: str, who: Principal) -> dict[str, int] | None:
 def review_queue(url: str, who: Principal, filters: reviews.QueueFilter, limit: int = 200) -> list[reviews.QueueItem]:
     with db().session() as s:
         return reviews.review_queue(s, who, filters, limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def search(url: str, who: Principal, query) -> pd.DataFrame:
+    """Interactions matching a :class:`qa.workflow.cases.SearchQuery` in the viewer's scope, as a frame."""
+    from dataclasses import asdict
+
+    from qa.workflow.cases import search_interactions
+
+    with db().session() as s:
+        rows = search_interactions(s, who, query)
+    columns = ["id", "source_id", "started_at", "local_date", "channel", "direction", "jurisdiction", "agent", "team",
+               "account", "consumer_phone", "score", "passed"]  # fmt: skip
+    return pd.DataFrame([asdict(r) for r in rows], columns=columns)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def contact_timeline(url: str, who: Principal, interaction_ids: tuple[int, ...]) -> pd.DataFrame:
+    from qa.views.legal import contact_timeline as timeline
+
+    with db().session() as s:
+        return timeline(s, scope_of(who), list(interaction_ids))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def contact_windows() -> dict:
+    from qa.views.legal import contact_windows as windows
+
+    return windows(scanner().rules)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def cases(url: str, who: Principal) -> list:
+    from qa.workflow.cases import list_cases
+
+    if not who.can(Right.MANAGE_CASES):
+        return []
+    with db().session() as s:
+        return list_cases(s, who)

@@ -13,21 +13,24 @@ from qa.workflow import interactions as services
 from qa.workflow.errors import WorkflowError
 
 
-def load(who, interaction_id: int):
-    """Summary, findings, transcript and recording path, or None when the principal may not see it."""
+def load(who, interaction_id: int, *, unredacted: bool = False):
+    """Summary, findings, transcript and recording path, or None when the principal may not see it.
+
+    ``unredacted`` asks for the stored text unmasked (legal only; each such view is an audit-log entry).
+    """
     try:
         with state.db().session() as s:
             summary = services.get_interaction(s, who, interaction_id)
             findings = services.interaction_findings(s, who, interaction_id)
-            turns = services.transcript(s, who, interaction_id)
+            turns = services.transcript(s, who, interaction_id, unredacted=unredacted)
             audio = recording(s, state.scope_of(who), interaction_id)
     except WorkflowError:
         return None
     return summary, findings, turns, audio
 
 
-def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "iv") -> None:
-    loaded = load(who, interaction_id)
+def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "iv", unredacted: bool = False) -> None:
+    loaded = load(who, interaction_id, unredacted=unredacted)
     if loaded is None:
         st.warning(state.tr("iv.not_visible"))
         return

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dash_helpers import all_text, metrics, open_page
+import pytest
+from dash_helpers import all_text, metrics, open_app, open_page
 from sqlalchemy import select
 
 from dashboards import interaction_panel
@@ -10,6 +11,7 @@ from qa.storage import models as m
 from qa.storage import open_database
 from qa.views import Scope
 from qa.views.interactions import recording
+from qa.views.legal import contact_timeline
 
 
 def _other_agents(db_url, agent_id):
@@ -78,3 +80,15 @@ def test_a_decision_needs_a_reason(principals):
     at = open_page(principals["analista"], "queue")
     next(b for b in at.button if b.label == "Confirmar").click().run()
     assert at.error and "motivo" in at.error[0].value
+
+
+def test_an_agent_cannot_reach_the_legal_page_or_its_data(principals, db_url):
+    agent = principals["agente"]
+    at = open_app(agent)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/legal.py")
+    _, other_interaction, _ = _other_agents(db_url, agent.agent_id)
+    db = open_database(db_url)
+    with db.session() as s:
+        assert contact_timeline(s, Scope(agent_ids=frozenset({agent.agent_id})), [other_interaction]).empty
+    db.dispose()
