@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from compliance_rules.context import InteractionContext
 from compliance_rules.detectors.registry import Hit, Params, message_for, register
+from compliance_rules.detectors.timing import consumer_asked_for
 from compliance_rules.dialogue import ConsumerRequest
 from compliance_rules.lexicon import LexiconSet
 from compliance_rules.schema import RuleSpec
@@ -73,7 +74,7 @@ class CeaseDetector:
         return found
 
     def _earlier_request(self, ctx: InteractionContext) -> ConsumerRequest | None:
-        if not ctx.is_outbound or ctx.interaction.requested_by_consumer:
+        if not ctx.is_outbound or consumer_asked_for(ctx, ctx.local_start):
             return None
         facts = ctx.interaction.account_facts
         for name in self.params.facts_stop:
@@ -106,6 +107,9 @@ class CeaseDetector:
                 hits[index] = Hit(index, span, words, self._explain(ctx, earlier, True))
         for request in ctx.dialogue.requests:
             if request.kind not in self.params.within:
+                continue
+            # A refused channel only binds this contact if it is that channel (or the place).
+            if request.kind == "channel" and request.channel not in (None, "work", ctx.interaction.channel):
                 continue
             for index, span, words in self._pressing(ctx, request.turn):
                 hits.setdefault(index, Hit(index, span, words, self._explain(ctx, request, False)))
