@@ -3,6 +3,7 @@
 * ``kill-worker-once:PATH`` kills the scanning process (SIGKILL) the first time it is seen, and
   leaves ``PATH`` behind so that the retry elsewhere goes through: a worker lost mid-task.
 * ``kill-worker-always`` kills every process that scans it: a poisoned input.
+* ``slow-scan`` takes 20 ms to scan, so that a test can kill a worker while it is busy.
 
 Findings are those of ``storage_fake_scanner`` v1, so results compare with ``SCANNER_V1``.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 from storage_fake_scanner import V1, FakeScanner
 
@@ -20,6 +22,8 @@ from qa.domain import Finding, Interaction
 class KillerScanner(FakeScanner):
     def scan(self, interactions: list[Interaction]) -> list[Finding]:
         for interaction in interactions:
+            if any("slow-scan" in turn.text for turn in interaction.turns or ()):
+                time.sleep(0.02)
             for turn in interaction.turns or ():
                 if "kill-worker-always" in turn.text:
                     os.kill(os.getpid(), signal.SIGKILL)

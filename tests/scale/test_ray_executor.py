@@ -76,12 +76,15 @@ def test_ray_stores_exactly_what_the_local_pool_stores(tmp_path):
 
 
 def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
-    source = write_jsonl(tmp_path / "chats.jsonl", _chats(300, "k", 60))
-    executor = RayExecutor(workers=2)
     import ray
 
+    records = _chats(300, "k", 60)
+    for record in records:  # 0.4 s per task of 20: the killed worker is still busy with its next task
+        record["turns"][1]["text"] = "Ok, thanks. slow-scan"
+    source = write_jsonl(tmp_path / "chats.jsonl", records)
+    executor = RayExecutor(workers=2)
     killer = StopAfter(executor, 1, lambda inner: ray.kill(inner.actors[0], no_restart=True))
-    (run,), killed = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], killer)
+    (run,), killed = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], killer, scanner=KILLER)
     (reference,), expected = _ingest(f"sqlite:///{tmp_path / 'inline.sqlite3'}", [source], InlineExecutor())
 
     assert executor.stats.worker_deaths == 1 and executor.stats.retried >= 1  # work in flight on it was lost, and redone
@@ -191,3 +194,14 @@ def test_recordings_are_transcribed_and_scanned_on_the_ray_workers(tmp_path):
     speakers = {dict(t)["speaker"] for t in stored["turns"]}
     assert speakers == {"'agent'", "'consumer'"}
     assert [dict(f)["rule_id"] for f in stored["findings"]] == ["'T-JAIL'"]  # "cárcel", said on the agent channel
+
+
+def test_without_ray_the_executor_says_how_to_install_it(monkeypatch):
+    import sys
+
+    from qa.ingest.ray_executor import RayUnavailableError
+    from qa.ingest.worker import WorkerConfig
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # what an install without the scale extra sees
+    with pytest.raises(RayUnavailableError, match=r"collections-qa\[scale\]"):
+        next(RayExecutor().run(WorkerConfig(), iter([])))
