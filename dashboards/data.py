@@ -145,3 +145,27 @@ def cases(url: str, who: Principal) -> list:
         return []
     with db().session() as s:
         return list_cases(s, who)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def coaching_items(url: str, who: Principal) -> list:
+    from qa.workflow.coaching import list_coaching
+
+    with db().session() as s:
+        return list_coaching(s, who)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def coaching_follow_up(url: str, who: Principal, item_id: int, window_days: int = 30):
+    from qa.workflow.coaching import follow_up
+
+    with db().session() as s:
+        return follow_up(s, who, item_id, window_days=window_days)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def coachable_findings(url: str, who: Principal, agent_id: int) -> pd.DataFrame:
+    from qa.views.coaching import coachable_findings as findings
+
+    with db().session() as s:
+        return findings(s, scope_of(who), agent_id)

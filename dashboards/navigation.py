@@ -26,6 +26,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "pages/overview.py", ":material/monitoring:", "nav.insight"),
     PageSpec("queue", "pages/review_queue.py", ":material/fact_check:", "nav.work", rights=(Right.REVIEW,)),
     PageSpec("agents", "pages/agents.py", ":material/badge:", "nav.insight"),
+    PageSpec(
+        "coaching",
+        "pages/coaching.py",
+        ":material/school:",
+        "nav.work",
+        rights=(Right.COACH, Right.ACKNOWLEDGE_COACHING),
+        roles=(Role.ADMIN,),
+    ),  # fmt: skip
     PageSpec("legal", "pages/legal.py", ":material/gavel:", "nav.work", rights=(Right.SEARCH, Right.MANAGE_CASES)),
     PageSpec("rules", "pages/rules.py", ":material/rule:", "nav.insight", rights=(Right.VIEW_PRECISION,)),
     PageSpec("ingest", "pages/ingest.py", ":material/upload_file:", "nav.admin", roles=(Role.ADMIN, Role.QA_ANALYST)),

@@ -15,7 +15,7 @@ ACCESS = {
     "overview": {"agente", "supervisor", "analista", "legal", "admin"},
     "agents": {"agente", "supervisor", "analista", "legal", "admin"},
     "queue": {"analista", "admin"},
-    "coaching": {"agente", "supervisor"},
+    "coaching": {"agente", "supervisor", "admin"},
     "disputes": {"agente", "supervisor", "analista", "admin"},
     "legal": {"supervisor", "analista", "legal", "admin"},
     "rules": {"supervisor", "analista", "legal", "admin"},

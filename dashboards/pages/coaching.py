@@ -1,0 +1,174 @@
+"""Coaching: agents to coach ranked by risk, coaching items opened from findings, acknowledgements, before/after rates.
+
+Supervisors coach their team; an agent sees and acknowledges only their own items; an admin reads every item.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboards import components as ui
+from dashboards import data, state
+from dashboards.i18n import label
+from dashboards.navigation import BY_KEY
+from qa.views.coaching import risk_ranking
+from qa.workflow import coaching as services
+from qa.workflow.access import Right
+from qa.workflow.errors import WorkflowError
+
+spec = BY_KEY["coaching"]
+who = state.require_page(*spec.rights, roles=spec.roles)
+ui.page_header("page.coaching")
+url = state.db_url()
+lang = state.lang()
+coaches = who.can(Right.COACH)
+acknowledges = who.can(Right.ACKNOWLEDGE_COACHING)
+
+flash = st.session_state.pop("co_flash", None)
+if flash:
+    getattr(st, flash[0])(flash[1])
+
+items = data.coaching_items(url, who)
+pending = [i for i in items if i.status != "acknowledged"]
+today = date.today()
+k = st.columns(4)
+k[0].metric(state.tr("co.open_items"), ui.fmt_num(len(pending)))
+k[1].metric(state.tr("co.acknowledged"), ui.fmt_num(len(items) - len(pending)))
+k[2].metric(state.tr("co.overdue"), ui.fmt_num(sum(1 for i in pending if i.due_date and i.due_date < today)))
+k[3].metric(state.tr("co.total"), ui.fmt_num(len(items)))
+
+
+def _risk_section() -> None:
+    directory = data.agent_directory(url, who)
+    daily = data.daily_scores(url, who, None, None)
+    if directory.empty or daily.empty:
+        st.info(state.tr("ag.none"))
+        return
+    open_by_agent: dict[str, int] = {}
+    for item in pending:
+        open_by_agent[item.agent] = open_by_agent.get(item.agent, 0) + 1
+    ranked = risk_ranking(daily, open_by_agent, "month")
+    st.markdown(f"#### {state.tr('co.to_coach')}")
+    st.caption(state.tr("co.to_coach_note"))
+    st.dataframe(
+        ranked.drop(columns=["agent"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
+        column_config={
+            "risk_rank": st.column_config.NumberColumn(state.tr("co.risk_rank"), width="small"),
+            "agent_name": state.tr("col.agent"), "team": state.tr("col.team"),
+            "interactions": state.tr("col.interactions"),
+            "score": st.column_config.ProgressColumn(state.tr("col.score"), min_value=0, max_value=100, format="%.1f"),
+            "pass_rate": st.column_config.NumberColumn(state.tr("col.pass_rate"), format="percent"),
+            "auto_failed": state.tr("k.auto_failed"),
+            "change": st.column_config.NumberColumn(state.tr("col.change"), format="%+.1f"),
+            "open_items": state.tr("co.open_items"),
+        },
+    )  # fmt: skip
+    if not coaches or ranked.empty:
+        return
+    ids = dict(zip(directory["code"], directory["id"], strict=True))
+    names = dict(zip(ranked["agent"], ranked["agent_name"], strict=True))
+    st.markdown(f"#### {state.tr('co.new_item')}")
+    code = st.selectbox(state.tr("col.agent"), list(names), format_func=names.get, key="co_agent")
+    findings = data.coachable_findings(url, who, int(ids[code]))
+    if findings.empty:
+        st.info(state.tr("co.no_findings"))
+        return
+    options = {
+        int(r.finding_id): f"{r.local_date} · {r.source_id} · {label('sev', r.severity, lang)} · {r.rule_id} · "
+        f"{label('state', r.review_state, lang)} · «{r.evidence[:60]}»"
+        for r in findings.itertuples(index=False)
+    }
+    with st.form(f"co_form_{code}", border=True):
+        chosen = st.multiselect(state.tr("co.findings"), list(options), format_func=options.get, key=f"co_findings_{code}")
+        c = st.columns([3, 1])
+        note = c[0].text_area(state.tr("co.note"), key=f"co_note_{code}", height=90)
+        due = c[1].date_input(state.tr("co.due"), value=today + timedelta(days=7), min_value=today, key=f"co_due_{code}")
+        if st.form_submit_button(state.tr("co.open"), type="primary", icon=":material/school:"):
+            try:
+                with state.db().session() as s:
+                    item = services.open_coaching(s, who, chosen, note or "", due_date=due)
+            except WorkflowError as exc:
+                st.error(state.tr("error", msg=str(exc)))
+            else:
+                state.data_changed()
+                st.session_state["co_flash"] = ("success", state.tr("co.opened", id=item.id, agent=names[code]))
+                st.rerun()
+
+
+def _acknowledge(item_id: int) -> None:
+    comment = (st.session_state.get(f"co_comment_{item_id}") or "").strip() or None
+    try:
+        with state.db().session() as s:
+            services.acknowledge(s, who, item_id, comment=comment)
+    except WorkflowError as exc:
+        st.session_state["co_flash"] = ("error", state.tr("error", msg=str(exc)))
+    else:
+        st.session_state["co_flash"] = ("success", state.tr("co.ack_saved"))
+    state.data_changed()
+
+
+def _rates_chart(follow: services.FollowUp) -> None:
+    frame = pd.DataFrame(
+        [
+            {"window": state.tr("co.before"), "rate": follow.before.rate or 0.0, "n": follow.before.interactions},
+            {"window": state.tr("co.after"), "rate": follow.after.rate or 0.0, "n": follow.after.interactions},
+        ]
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(cornerRadiusEnd=3, size=28)
+        .encode(
+            y=alt.Y("window:N", title=None, sort=None),
+            x=alt.X("rate:Q", title=state.tr("co.rate"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("window:N", legend=None, scale=alt.Scale(range=["#9aa5b1", ui.BRAND])),
+            tooltip=[alt.Tooltip("rate:Q", format=".1%"), alt.Tooltip("n:Q", title=state.tr("col.interactions"))],
+        )
+        .properties(height=110)
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def _item_card(item) -> None:
+    due = item.due_date.isoformat() if item.due_date else "—"
+    status = state.tr(f"co.status.{item.status}")
+    overdue = item.status != "acknowledged" and item.due_date is not None and item.due_date < today
+    title = f"#{item.id} · {item.agent} · {status} · {state.tr('co.due')}: {due}" + (" ⚠" if overdue else "")
+    with st.expander(title, expanded=item.status != "acknowledged" and acknowledges):
+        families = ", ".join(label("fam", f, lang) for f in item.families)
+        st.html(ui.CSS + f'<div class="qa-meta">{html.escape(state.tr("co.families"))}: <b>{html.escape(families)}</b> · '
+                f'{html.escape(state.tr("co.by"))}: <b>{html.escape(item.created_by or "—")}</b> · '
+                f'{html.escape(item.created_at.strftime("%Y-%m-%d"))} · {len(item.finding_ids)} '
+                f'{html.escape(state.tr("col.findings").lower())}</div>')  # fmt: skip
+        st.markdown(f"> {item.note}")
+        if item.acknowledged_at:
+            ack = state.tr("co.ack_on", when=item.acknowledged_at.strftime("%Y-%m-%d %H:%M"))
+            st.caption(ack + (f" · «{item.agent_comment}»" if item.agent_comment else ""))
+        follow = data.coaching_follow_up(url, who, item.id)
+        c = st.columns([1, 1, 1, 2])
+        c[0].metric(state.tr("co.before"), ui.fmt_pct(follow.before.rate), help=state.tr("co.rate_help"))
+        delta = None if follow.change is None else f"{100 * follow.change:+.1f} pp"
+        c[1].metric(state.tr("co.after"), ui.fmt_pct(follow.after.rate), delta=delta, delta_color="inverse")
+        c[2].metric(state.tr("col.interactions"), f"{follow.before.interactions} → {follow.after.interactions}")
+        with c[3]:
+            _rates_chart(follow)
+        if acknowledges and item.status != "acknowledged":
+            with st.form(f"co_ack_form_{item.id}", border=False):
+                st.text_input(state.tr("co.comment"), key=f"co_comment_{item.id}")
+                st.form_submit_button(state.tr("co.acknowledge"), type="primary", icon=":material/task_alt:",
+                                      on_click=_acknowledge, args=(item.id,))  # fmt: skip
+
+
+if who.can(Right.COACH) or not acknowledges:
+    if not coaches:
+        st.caption(state.tr("co.read_only"))
+    _risk_section()
+st.markdown(f"#### {state.tr('co.your_items') if acknowledges else state.tr('co.items')}")
+if not items:
+    st.info(state.tr("co.none"))
+for item in items:
+    _item_card(item)
