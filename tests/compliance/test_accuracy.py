@@ -12,6 +12,7 @@ from qa.readers import expected_entries, read_paths
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 CHALLENGE = sorted((ROOT / "tests" / "fixtures" / "challenge").glob("*.jsonl"))
+HOLDOUT = [ROOT / "tests" / "fixtures" / "holdout" / "holdout.jsonl"]
 
 
 def _evaluate(paths: list[Path]):
@@ -21,7 +22,9 @@ def _evaluate(paths: list[Path]):
     return evaluate(expected, Scanner.load().scan(result.interactions))
 
 
-@pytest.mark.parametrize("paths", [pytest.param([DEV], id="dev"), pytest.param(CHALLENGE, id="challenge")])
+@pytest.mark.parametrize(
+    "paths", [pytest.param([DEV], id="dev"), pytest.param(CHALLENGE, id="challenge"), pytest.param(HOLDOUT, id="holdout")]
+)
 def test_every_family_meets_the_floor(paths):
     if not all(p.exists() for p in paths):
         pytest.skip(f"labelled set not present: {paths}")
