@@ -132,7 +132,7 @@ class RayExecutor:
         self.max_attempts = max(1, max_attempts)
         self.stats = RayRunStats()
         self._slots: list[_Slot] = []
-        self.name = f"ray:{address or 'local'}"
+        self.name = f"ray:{address or os.environ.get('RAY_ADDRESS') or 'local'}"
 
     @property
     def actors(self) -> list[Any]:
