@@ -44,7 +44,7 @@ def resolve_audio(records: list[Record]) -> tuple[list[Interaction], list[ReadEr
         pending = [r for r in records if r.interaction.turns is None]
         failed = [ReadError(r.file, r.line, f"cannot transcribe: {exc}", r.interaction.id) for r in pending]
         return [r.interaction for r in records if r.interaction.turns is not None], failed
-    return interactions, [ReadError(e.file, e.line, e.reason, e.record_id) for e in errors]
+    return interactions, list(errors)
 
 
 def _format_time(finding: Finding) -> str:

@@ -8,6 +8,7 @@ without depending on each other.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Literal
@@ -183,6 +184,21 @@ class Finding(_Frozen):
     span: tuple[int, int] | None = None
     evidence: str = ""
     explanation: str = ""
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A record that could not be read (or transcribed), and why; the batch goes on."""
+
+    file: str
+    line: int | None
+    reason: str
+    record_id: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else self.file
+        who = f" [{self.record_id}]" if self.record_id else ""
+        return f"{where}{who}: {self.reason}"
 
 
 class LabelledEntry(_Frozen):

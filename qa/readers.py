@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from qa.domain import Interaction, LabelledEntry
+from qa.domain import Interaction, LabelledEntry, ReadError
 
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".csv")
 
@@ -45,21 +45,6 @@ CSV_INTERACTION_COLUMNS = (
     "consumer_phone",
 )
 CSV_REQUIRED_COLUMNS = ("interaction_id", "speaker", "text", "at")
-
-
-@dataclass(frozen=True)
-class ReadError:
-    """A record that could not be read, and why."""
-
-    file: str
-    line: int | None
-    reason: str
-    record_id: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        who = f" [{self.record_id}]" if self.record_id else ""
-        return f"{where}{who}: {self.reason}"
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from qa.domain import Interaction
+from qa.domain import Interaction, ReadError
 from transcription.audio import DecodedAudio, decode
 from transcription.errors import TranscriptionError
 from transcription.guards import apply_guards
@@ -104,19 +103,8 @@ class AudioRecord(Protocol):
     def line(self) -> int: ...
 
 
-@dataclass(frozen=True)
-class AudioRecordError:
-    """An audio record that could not be transcribed; shaped like ``qa.readers.ReadError``."""
-
-    file: str
-    line: int | None
-    reason: str
-    record_id: str | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line is not None else self.file
-        who = f" [{self.record_id}]" if self.record_id else ""
-        return f"{where}{who}: {self.reason}"
+# An audio record that could not be transcribed is reported like any bad record.
+AudioRecordError = ReadError
 
 
 def audio_path(record: AudioRecord) -> Path:
