@@ -3,6 +3,8 @@
 * ``kill-worker-once:PATH`` kills the scanning process (SIGKILL) the first time it is seen, and
   leaves ``PATH`` behind so that the retry elsewhere goes through: a worker lost mid-task.
 * ``kill-worker-always`` kills every process that scans it: a poisoned input.
+* ``bad-finding`` makes the scanner return something that is not a Finding, as a buggy detector
+  would: ``process_task`` itself raises on it.
 * ``slow-scan`` takes 20 ms to scan, so that a test can kill a worker while it is busy.
 
 Findings are those of ``storage_fake_scanner`` v1, so results compare with ``SCANNER_V1``.
@@ -34,7 +36,10 @@ class KillerScanner(FakeScanner):
                     except FileExistsError:
                         continue
                     os.kill(os.getpid(), signal.SIGKILL)
-        return super().scan(interactions)
+        findings = super().scan(interactions)
+        if any("bad-finding" in turn.text for i in interactions for turn in i.turns or ()):
+            findings.append("not a finding")  # type: ignore[arg-type]
+        return findings
 
 
 def load_killer() -> KillerScanner:

@@ -126,6 +126,18 @@ def test_an_input_that_always_kills_its_worker_fails_alone_with_its_reason(tmp_p
     assert stored["findings"] == expected["findings"] and stored["scores"] == expected["scores"]
 
 
+def test_an_input_that_makes_the_worker_raise_fails_alone_with_its_reason(tmp_path):
+    records = _chats(40, "e", 4)
+    records[6]["turns"][0]["text"] = "Hello. bad-finding"
+    source = write_jsonl(tmp_path / "chats.jsonl", records)
+    (run,), stored = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], RayExecutor(workers=2), scanner=KILLER)
+
+    assert (run.stored, run.failed) == (39, 1)
+    (error,) = stored["ingest_errors"]
+    assert dict(error)["record_id"] == repr("e6")
+    assert "worker error: AttributeError" in dict(error)["reason"]
+
+
 def test_a_stopped_run_resumes_where_it_stopped(tmp_path):
     source = write_jsonl(tmp_path / "chats.jsonl", _chats(200, "s", 40))
     url = f"sqlite:///{tmp_path / 'ray.sqlite3'}"
