@@ -169,3 +169,60 @@ def coachable_findings(url: str, who: Principal, agent_id: int) -> pd.DataFrame:
 
     with db().session() as s:
         return findings(s, scope_of(who), agent_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def disputes(url: str, who: Principal, status: str | None = None) -> list:
+    from qa.workflow.disputes import list_disputes
+
+    with db().session() as s:
+        return list_disputes(s, who, status=status)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def disputable_findings(url: str, who: Principal) -> pd.DataFrame:
+    """The signed-in agent's own findings that may still be disputed (short TTL: the window closes with time)."""
+    from qa.views.disputes import disputable_findings as findings
+
+    with db().session() as s:
+        return findings(s, who.agent_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calibration_candidates(url: str, who: Principal) -> pd.DataFrame:
+    from qa.views.disputes import calibration_candidates as candidates
+
+    with db().session() as s:
+        return candidates(s, scope_of(who))
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calibration_reviewers(url: str) -> list[tuple[str, str]]:
+    from qa.views.disputes import calibration_reviewers as reviewers
+
+    with db().session() as s:
+        return reviewers(s)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calibrations(url: str, who: Principal, status: str) -> list:
+    from qa.workflow.calibration import my_calibrations
+
+    with db().session() as s:
+        return my_calibrations(s, who, status=status)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calibration_items(url: str, who: Principal, session_id: int) -> list:
+    from qa.workflow.calibration import my_calibration_items
+
+    with db().session() as s:
+        return my_calibration_items(s, who, session_id)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def calibration_report(url: str, who: Principal, session_id: int):
+    from qa.workflow.calibration import calibration_report as report
+
+    with db().session() as s:
+        return report(s, who, session_id)

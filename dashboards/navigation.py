@@ -34,6 +34,13 @@ PAGES: tuple[PageSpec, ...] = (
         rights=(Right.COACH, Right.ACKNOWLEDGE_COACHING),
         roles=(Role.ADMIN,),
     ),  # fmt: skip
+    PageSpec(
+        "disputes",
+        "pages/disputes.py",
+        ":material/balance:",
+        "nav.work",
+        rights=(Right.OPEN_DISPUTE, Right.DECIDE_DISPUTE, Right.CALIBRATE),
+    ),  # fmt: skip
     PageSpec("legal", "pages/legal.py", ":material/gavel:", "nav.work", rights=(Right.SEARCH, Right.MANAGE_CASES)),
     PageSpec("rules", "pages/rules.py", ":material/rule:", "nav.insight", rights=(Right.VIEW_PRECISION,)),
     PageSpec("ingest", "pages/ingest.py", ":material/upload_file:", "nav.admin", roles=(Role.ADMIN, Role.QA_ANALYST)),
