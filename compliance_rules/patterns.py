@@ -10,7 +10,7 @@ forms and lemmas, accents stripped, lower case)::
     (carcel|prision|tras las rejas)   alternatives, each a sub-pattern
     la?  (su|tu)?                 an optional element
     ~3                            up to three arbitrary tokens
-    @debt                         a named word class (see ``WordClasses``)
+    @debt                         a named word class, from the optional ``lexicons/classes.yaml``
 
 A pattern matches whole tokens only. Accents in patterns are ignored, so
 ``cárcel`` and ``carcel`` are the same pattern.

@@ -204,10 +204,3 @@ class ReadError:
 class LabelledEntry(_Frozen):
     family: Family
     turn: int | None = None
-
-
-class LabelledInteraction(_Frozen):
-    """An interaction of a labelled set: the record plus its ``expected`` list."""
-
-    interaction: Interaction
-    expected: tuple[LabelledEntry, ...]
