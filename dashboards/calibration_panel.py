@@ -28,9 +28,17 @@ def _create(who: Principal, url: str) -> None:
         name = st.text_input(state.tr("cal.name"), key="cal_name")
         options = {int(r.interaction_id): f"{r.source_id} · {r.local_date} · {r.agent or '—'} · {r.jurisdiction or '—'} · "
                    f"{r.findings} ⚑" for r in candidates.itertuples(index=False)}  # fmt: skip
-        chosen = st.multiselect(state.tr("cal.interactions"), list(options), format_func=options.get, key="cal_interactions")
+        chosen = st.multiselect(
+            state.tr("cal.interactions"),
+            list(options),
+            format_func=options.get,
+            key="cal_interactions",
+            placeholder=state.tr("cal.pick"),
+        )
         people = {u: f"{u} · {label('role', r, state.lang())}" for u, r in reviewers}
-        picked = st.multiselect(state.tr("cal.reviewers"), list(people), format_func=people.get, key="cal_reviewers")
+        picked = st.multiselect(
+            state.tr("cal.reviewers"), list(people), format_func=people.get, key="cal_reviewers", placeholder=state.tr("cal.pick")
+        )
         if st.form_submit_button(state.tr("cal.create"), type="primary", icon=":material/group_add:"):
             try:
                 with state.db().session() as s:

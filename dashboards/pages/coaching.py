@@ -52,11 +52,13 @@ def _risk_section() -> None:
     open_by_agent: dict[str, int] = {}
     for item in pending:
         open_by_agent[item.agent] = open_by_agent.get(item.agent, 0) + 1
-    ranked = risk_ranking(daily, open_by_agent, "month")
+    period = st.segmented_control(state.tr("f.period"), ["week", "month"], format_func=lambda p: state.tr(f"period.{p}"),
+                                  default="week", key="co_period") or "week"  # fmt: skip
+    ranked = risk_ranking(daily, open_by_agent, period)
     st.markdown(f"#### {state.tr('co.to_coach')}")
     st.caption(state.tr("co.to_coach_note"))
     st.dataframe(
-        ranked.drop(columns=["agent"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
+        ranked.drop(columns=["agent", "trend"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
         column_config={
             "risk_rank": st.column_config.NumberColumn(state.tr("co.risk_rank"), width="small"),
             "agent_name": state.tr("col.agent"), "team": state.tr("col.team"),
@@ -84,7 +86,13 @@ def _risk_section() -> None:
         for r in findings.itertuples(index=False)
     }
     with st.form(f"co_form_{code}", border=True):
-        chosen = st.multiselect(state.tr("co.findings"), list(options), format_func=options.get, key=f"co_findings_{code}")
+        chosen = st.multiselect(
+            state.tr("co.findings"),
+            list(options),
+            format_func=options.get,
+            key=f"co_findings_{code}",
+            placeholder=state.tr("co.pick_findings"),
+        )
         c = st.columns([3, 1])
         note = c[0].text_area(state.tr("co.note"), key=f"co_note_{code}", height=90)
         due = c[1].date_input(state.tr("co.due"), value=today + timedelta(days=7), min_value=today, key=f"co_due_{code}")

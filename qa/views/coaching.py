@@ -12,7 +12,7 @@ from qa.storage.workflow_models import FindingReview
 from qa.views.scope import Scope
 
 RISK_COLUMNS = ["risk_rank", "agent", "agent_name", "team", "interactions", "score", "pass_rate", "auto_failed", "change",
-                "open_items"]  # fmt: skip
+                "trend", "open_items"]  # fmt: skip
 FINDING_COLUMNS = ["finding_id", "interaction_id", "source_id", "local_date", "rule_id", "family", "severity", "review_state",
                    "evidence"]  # fmt: skip
 
@@ -23,7 +23,7 @@ def risk_ranking(daily: pd.DataFrame, open_items: dict[str, int], period: rankin
     ``daily`` is the scoped agent-day frame (``qa.views.agents.daily_scores``); ``open_items`` maps agent code to
     the number of coaching items not yet acknowledged.
     """
-    ranked = rankings.ranking(daily, period, trend_periods=2)
+    ranked = rankings.ranking(daily, period, trend_periods=6)
     if ranked.empty:
         return pd.DataFrame(columns=RISK_COLUMNS)
     ranked = ranked.sort_values(["score", "auto_failed", "interactions"], ascending=[True, False, True]).reset_index(drop=True)

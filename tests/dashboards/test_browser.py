@@ -1,5 +1,5 @@
 """A real headless Chromium drives the dashboards: an analyst signs in, opens the queue, plays the recording
-from the flagged second, confirms the finding, dismisses another and sees the score change; screenshots of
+from the flagged second, confirms the finding, dismisses the next one and sees the score change; screenshots of
 every page go to ``test-artifacts/screenshots/``.
 
 Needs Debian's ``chromium`` (``apt-get install -y chromium``) and the ``playwright`` package; Playwright's
@@ -63,10 +63,16 @@ def server(db_url, tmp_path):
     log.close()
 
 
-def _shot(page, name: str) -> None:
+def _shot(page, name: str, height: int = 900) -> None:
+    """Save a screenshot; ``height`` > 900 enlarges the window first (Streamlit scrolls inside its main block)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if height != 900:
+        page.set_viewport_size({"width": 1440, "height": height})
+        _idle(page)
     page.wait_for_timeout(600)  # let charts finish their transition
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if height != 900:
+        page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def _idle(page) -> None:
@@ -92,7 +98,7 @@ def _metric(page, label: str) -> str:
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def test_analyst_reviews_a_recorded_call_in_a_real_browser(server):
+def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -130,8 +136,9 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server):
         assert page.get_by_role("option").filter(has_text="demo-rec-001").count() == 0
         page.keyboard.press("Escape")
 
-        # A dismissed false positive stops counting: the interaction's score changes on screen.
-        _pick_queue_item(page, "demo-rec-003")
+        # A dismissed finding stops counting: the next item's interaction score changes on screen.
+        page.get_by_text("Interacción ").first.wait_for()
+        _idle(page)
         before = _metric(page, "Puntuación")
         page.get_by_label("Motivo").fill("Falso positivo: el consumidor es el titular")
         page.get_by_role("button", name="Descartar").click()
@@ -144,8 +151,94 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server):
         for title, name in (("Agentes", "04-agents"), ("Reglas", "05-rules"), ("Carga de datos", "06-ingest")):
             _go(page, title)
             _shot(page, name)
-        for title, name in (("Legal", "07-legal"), ("Disputas y calibración", "08-disputes")):
-            if page.get_by_role("link", name=title).count():
-                _go(page, title)
-                _shot(page, name)
+        account = _busiest_account(db_url)
+        _go(page, "Legal")
+        _search_account(page, account)
+        _shot(page, "07-legal-search", height=2300)
+        _seed_dispute(db_url)
+        _go(page, "Disputas y calibración")
+        page.get_by_text("alega").wait_for()
+        _shot(page, "08-disputes", height=1600)
+
+        # Legal opens a case under hold from the account's contacts and builds the evidence ZIP.
+        _sign_in_as(page, "legal")
+        _go(page, "Legal")
+        _search_account(page, account)
+        page.locator(".st-key-lg_case_hold label").click()
+        page.locator(".st-key-lg_case_reason input").fill("Reclamación formal")
+        page.get_by_role("button", name="Abrir caso").click()
+        page.get_by_text("abierto con").wait_for()
+        _idle(page)
+        page.get_by_role("tab", name="Casos").click()
+        page.get_by_role("button", name="Generar ZIP de evidencias").click()
+        page.get_by_role("button", name="Verificar").click()
+        page.get_by_text("Íntegro").wait_for()
+        _idle(page)
+        _shot(page, "09-legal-case", height=1500)
+
+        # The supervisor's coaching page.
+        _sign_in_as(page, "supervisor")
+        _go(page, "Coaching")
+        page.get_by_text("Agentes a acompañar").wait_for()
+        _shot(page, "10-coaching", height=1200)
         browser.close()
+
+
+def _busiest_account(db_url: str) -> str:
+    from sqlalchemy import func, select
+
+    from qa.storage import models as m
+    from qa.storage import open_database
+
+    db = open_database(db_url)
+    with db.session() as s:
+        code = s.scalar(
+            select(m.Account.code)
+            .join(m.Interaction, m.Interaction.account_id == m.Account.id)
+            .group_by(m.Account.code)
+            .order_by(func.count().desc(), m.Account.code)
+            .limit(1)
+        )
+    db.dispose()
+    return code
+
+
+def _seed_dispute(db_url: str) -> None:
+    """The admin confirms a finding of the demo agent, who disputes it (so the arbitration queue has an item)."""
+    from sqlalchemy import select
+
+    from qa.storage import models as m
+    from qa.storage import open_database
+    from qa.workflow import disputes, reviews, users
+
+    db = open_database(db_url)
+    with db.session() as s:
+        agent, admin = users.get_principal(s, "agente"), users.get_principal(s, "admin")
+        finding = s.scalar(
+            select(m.Finding.id)
+            .join(m.Interaction, m.Interaction.id == m.Finding.interaction_id)
+            .where(m.Interaction.agent_id == agent.agent_id, m.Finding.active.is_(True))
+            .order_by(m.Finding.severity, m.Finding.id)
+            .limit(1)
+        )
+        version = reviews.get_review(s, admin, finding).version
+        reviews.review_finding(s, admin, finding, "confirmed", reason="Confirmado en la escucha", expected_version=version)
+        disputes.open_dispute(s, agent, finding, "El consumidor había aceptado la llamada a esa hora.")
+    db.dispose()
+
+
+def _search_account(page, account: str) -> None:
+    page.get_by_label("Cuenta", exact=True).first.fill(account)
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_text("interacciones encontradas").wait_for()
+    _idle(page)
+
+
+def _sign_in_as(page, user: str) -> None:
+    page.get_by_role("button", name="Cerrar sesión").click()
+    page.get_by_label("Usuario").wait_for()
+    page.get_by_label("Usuario").fill(user)
+    page.get_by_label("Contraseña").fill("demo-password")
+    page.get_by_role("button", name="Entrar").click()
+    page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=60_000)
+    _idle(page)
