@@ -81,7 +81,8 @@ def ingest_command(
         typer.echo(
             f"Ray: {st.workers} workers / trabajadores ({st.gpus_per_worker:g} GPU each / c/u), "
             f"{st.worker_deaths} died and replaced / caídos y reemplazados, {st.retried} tasks retried / tareas "
-            f"reintentadas, {st.poisoned} inputs that kill a worker / entradas que tumban al trabajador"
+            f"reintentadas, {st.poisoned} inputs failed by a worker crash or error / entradas fallidas por caída o error "
+            "del trabajador"
         )
 
 

@@ -22,7 +22,7 @@ Failure handling, all in the driver:
 * **Stop and resume**: stopping the driver (Ctrl-C) kills its actors; what was stored stays,
   and the same command later skips it (see :mod:`qa.ingest.pipeline`).
 
-Ray is imported only here, and this module only when the Ray executor is chosen.
+Ray is imported only when a :class:`RayExecutor` runs; importing this module does not import it.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class RayRunStats:
     gpus_per_worker: float = 0.0
     worker_deaths: int = 0
     retried: int = 0
-    poisoned: int = 0
+    poisoned: int = 0  # inputs failed because they killed their worker or made it raise
 
 
 @dataclass
@@ -286,6 +286,7 @@ class RayExecutor:
         """Yield a finished task's result (or its failure); probes of a split task are collected until all are in."""
         if result is None:
             result = TaskResult(job.task.task_id, version, [ItemOutcome(i.key, error=failure) for i in job.task.items])
+            self.stats.poisoned += len(job.task.items)
         split = job.probe_of
         if split is None:
             if job.rerun_of is not None:
@@ -296,7 +297,6 @@ class RayExecutor:
         # A probe: its result is discarded (the survivors rerun together, keeping their account context).
         if failure is not None:
             split.poisoned[job.task.items[0].key] = failure
-            self.stats.poisoned += 1
         split.waiting -= 1
         if split.waiting:
             return

@@ -130,9 +130,11 @@ def test_an_input_that_makes_the_worker_raise_fails_alone_with_its_reason(tmp_pa
     records = _chats(40, "e", 4)
     records[6]["turns"][0]["text"] = "Hello. bad-finding"
     source = write_jsonl(tmp_path / "chats.jsonl", records)
-    (run,), stored = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], RayExecutor(workers=2), scanner=KILLER)
+    executor = RayExecutor(workers=2)
+    (run,), stored = _ingest(f"sqlite:///{tmp_path / 'ray.sqlite3'}", [source], executor, scanner=KILLER)
 
     assert (run.stored, run.failed) == (39, 1)
+    assert (executor.stats.poisoned, executor.stats.worker_deaths) == (1, 0)
     (error,) = stored["ingest_errors"]
     assert dict(error)["record_id"] == repr("e6")
     assert "worker error: AttributeError" in dict(error)["reason"]
