@@ -219,3 +219,35 @@ def test_without_ray_the_executor_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "ray", None)  # what an install without the scale extra sees
     with pytest.raises(RayUnavailableError, match=r"collections-qa\[scale\]"):
         next(RayExecutor().run(WorkerConfig(), iter([])))
+
+
+class _FakeCluster:
+    """Only what the executor's layout reads from Ray: the cluster's resources."""
+
+    def __init__(self, **resources: float) -> None:
+        self.resources = resources
+
+    def cluster_resources(self) -> dict[str, float]:
+        return self.resources
+
+
+@pytest.mark.parametrize(
+    ("resources", "env", "expected"),
+    [
+        ({"CPU": 16, "GPU": 2}, {}, (2, {"num_cpus": 1, "num_gpus": 1.0}, "cuda", 0)),
+        ({"CPU": 16, "GPU": 2}, {"QA_RAY_GPUS_PER_WORKER": "0.5"}, (4, {"num_cpus": 1, "num_gpus": 0.5}, "cuda", 0)),
+        ({"CPU": 8}, {}, (8, {"num_cpus": 1}, "cpu", 1)),
+    ],
+)
+def test_gpu_actors_where_the_cluster_has_gpus_cpu_actors_otherwise(resources, env, expected, monkeypatch):
+    from qa.ingest.worker import WorkerConfig
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("QA_SCANNER", SCANNER_V1)
+    monkeypatch.setenv("QA_WHISPER_MODEL", "/srv/models/whisper-large-v3-turbo")
+    count, options, config = RayExecutor()._layout(_FakeCluster(**resources), WorkerConfig())
+    runtime_env = options.pop("runtime_env")
+    assert (count, options, config.whisper_device, config.whisper_cpu_threads) == expected
+    assert config.scanner == SCANNER_V1  # the driver's scanner is the one the workers load
+    assert runtime_env == {"env_vars": {"QA_WHISPER_MODEL": "/srv/models/whisper-large-v3-turbo"}}
