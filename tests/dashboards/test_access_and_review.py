@@ -27,7 +27,7 @@ def _other_agents(db_url, agent_id):
 def test_an_agent_sees_only_their_own_data_on_every_page(principals, db_url):
     agent = principals["agente"]
     others, other_interaction, _ = _other_agents(db_url, agent.agent_id)
-    for page in ("overview", "agents"):
+    for page in ("overview", "agents", "coaching", "disputes"):
         at = open_page(agent, page)
         text = all_text(at)
         leaked = [name for _, code, name in others if code in text or (name and name in text)]
