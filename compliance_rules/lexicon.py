@@ -38,7 +38,7 @@ CONDITIONALS = {
 # "por no pagar" / "for not paying": the negation is the cause, not the claim.
 CAUSAL = {"es": "por", "en": "for"}
 CLAUSE_WORDS = {
-    "es": frozenset({"pero", "sino", "entonces", "porque", "aunque", "asi", "igual", "luego", "despues"}),
+    "es": frozenset({"pero", "sino", "entonces", "porque", "aunque", "asi", "igual", "luego", "despues", "solo"}),
     "en": frozenset({"but", "then", "because", "although", "though", "so", "otherwise", "else"}),
 }
 _CLAUSE_PUNCT = re.compile(r"[.;:!?,\n]")

@@ -12,7 +12,7 @@ from qa.readers import expected_entries, read_paths
 ROOT = Path(__file__).resolve().parents[2]
 DEV = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 CHALLENGE = sorted((ROOT / "tests" / "fixtures" / "challenge").glob("*.jsonl"))
-HOLDOUT = [ROOT / "tests" / "fixtures" / "holdout" / "holdout.jsonl"]
+HOLDOUT = sorted((ROOT / "tests" / "fixtures" / "holdout").glob("*.jsonl"))
 
 
 def _evaluate(paths: list[Path]):
