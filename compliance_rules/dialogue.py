@@ -89,9 +89,6 @@ class Dialogue:
     agent_named: bool = False
     company_named: bool = False
     collector_stated: bool = False
-    reached_voicemail: bool = False
-    third_party_present: bool = False
-    consumer_turns: int = 0
     # Turns where whoever answered dodged "¿hablo con...?" ("¿quién habla?")
     # instead of confirming: talking about the debt after that reveals it.
     evasive: list[int] = field(default_factory=list)
@@ -190,19 +187,16 @@ def build_dialogue(
         if speaker == "other":
             if lexicons.find("voicemail_greeting", text, negation=False):
                 party = "voicemail"
-                dialogue.reached_voicemail = True
             elif lexicons.find("spouse_statement", text, negation=False):
                 party = "spouse"
             elif lexicons.find("guarantor_role", text, negation=False):
                 party = "guarantor"
             elif party != "spouse":
                 party = "third_party"
-            dialogue.third_party_present = True
             asked_identity = asked_verification = False
             continue
         if speaker != "consumer":
             continue
-        dialogue.consumer_turns += 1
         if dialogue.confirmed_at is None:
             answer = lexicons.find("affirmative_answer", text, negation=False)
             affirmed = answer is not None and answer.first <= 2
