@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -34,29 +32,3 @@ def ray_cluster() -> Iterator[None]:
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, runtime_env={"env_vars": env})
     yield
     ray.shutdown()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> Iterator[str]:
-    """An empty database: a SQLite file, or a fresh schema on the CI's PostgreSQL server (as in tests/storage)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'qa.sqlite3'}"
-        return
-    from sqlalchemy import create_engine, text
-
-    from qa.storage.config import normalise_url
-
-    url = os.environ.get("QA_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("QA_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests")
-        pytest.skip("QA_TEST_POSTGRES_URL not set")
-    base = normalise_url(url)
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}{'&' if '?' in base else '?'}options={quote(f'-csearch_path={schema}')}"
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()

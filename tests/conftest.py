@@ -1,8 +1,9 @@
-"""Storage test fixtures: every ``db_url`` test runs on SQLite and on a real PostgreSQL server.
+"""Fixtures shared by every test folder: a database on SQLite and on a real PostgreSQL server.
 
 PostgreSQL comes from ``QA_TEST_POSTGRES_URL`` (``.ci/run`` starts one). Each test gets its own
 schema, so tests never see each other's rows. Without the variable the PostgreSQL cases are
-skipped locally, and fail under CI (``CI`` set), where they must run.
+skipped locally, and fail under CI (``CI`` set), where they must run. A folder may override
+``db_url`` (the dashboards use a copy of a demo database).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def _postgres_base_url() -> str:
     url = os.environ.get("QA_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("CI"):
-            pytest.fail("QA_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL storage tests")
+            pytest.fail("QA_TEST_POSTGRES_URL is not set: CI must run the PostgreSQL tests")
         pytest.skip("QA_TEST_POSTGRES_URL not set")
     return normalise_url(url)
 
