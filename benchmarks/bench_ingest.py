@@ -20,16 +20,19 @@ import os
 import random
 import tempfile
 import time
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, text
 
 from qa.demo_data import _accounts, _agents, _Writer
-from qa.ingest import IngestOptions, ingest
+from qa.ingest import IngestOptions, ingest, worker
 from qa.rankings import daily_frame, ranking
 from qa.storage import models as m
 from qa.storage import open_database
+from qa.storage import repository as repo
 from qa.storage.queries import daily_agent_scores
 
 
@@ -48,6 +51,37 @@ def chats(count: int, seed: int = 7) -> list[dict]:
     return out
 
 
+@contextmanager
+def _baseline_settings():
+    """The pipeline as it was before the ingest work: CPython's default collector thresholds,
+    SQLAlchemy's own executemany for every insert, tasks of 500 interactions."""
+    saved = worker.INGEST_GC_THRESHOLD, repo.bulk_insert
+    worker.INGEST_GC_THRESHOLD = (700, 10, 10)
+    repo.bulk_insert = lambda session, table, rows: session.execute(insert(table), rows) if rows else None
+    try:
+        yield
+    finally:
+        worker.INGEST_GC_THRESHOLD, repo.bulk_insert = saved
+
+
+def _ingest_once(source: Path, folder: Path, name: str, options: IngestOptions, repeat: bool) -> float:
+    db = open_database(f"sqlite:///{folder / f'{name}.sqlite3'}")
+    t0 = time.perf_counter()
+    summary = ingest(db, [source], options)
+    elapsed = time.perf_counter() - t0
+    print(
+        f"{name}: {summary.stored} stored, {summary.duplicates} duplicates, {summary.failed} failed, "
+        f"{summary.findings} findings, rule pack {summary.rule_pack_version}, chunks of {options.chunk_size}: "
+        f"{elapsed:.1f} s ({summary.stored / elapsed:.0f} interactions/s, workers={options.workers or os.cpu_count()})"
+    )
+    if repeat:
+        t0 = time.perf_counter()
+        again = ingest(db, [source], options)
+        print(f"{name} re-ingest (all duplicates: {again.duplicates}): {time.perf_counter() - t0:.1f} s")
+    db.dispose()
+    return elapsed
+
+
 def bench_ingest(args) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
     source = folder / "chats.jsonl"
@@ -56,19 +90,18 @@ def bench_ingest(args) -> None:
         for record in chats(args.count):
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     print(f"generated {args.count} chats ({source.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
-    db = open_database(f"sqlite:///{folder / 'bench.sqlite3'}")
     options = IngestOptions(workers=args.workers, scanner=args.scanner, progress=False, chunk_size=args.chunk_size)
-    t0 = time.perf_counter()
-    summary = ingest(db, [source], options)
-    elapsed = time.perf_counter() - t0
-    print(
-        f"ingest sqlite: {summary.stored} stored, {summary.duplicates} duplicates, {summary.failed} failed, "
-        f"{summary.findings} findings, rule pack {summary.rule_pack_version}: {elapsed:.1f} s "
-        f"({summary.stored / elapsed:.0f} interactions/s, workers={args.workers or os.cpu_count()})"
-    )
-    t0 = time.perf_counter()
-    again = ingest(db, [source], options)
-    print(f"re-ingest (all duplicates: {again.duplicates}): {time.perf_counter() - t0:.1f} s")
+    if not args.compare:
+        _ingest_once(source, folder, "ingest sqlite", options, repeat=True)
+        return
+    # Side by side on the same file, each into a fresh database, alternating, best of --rounds.
+    current, baseline = [], []
+    for _ in range(args.rounds):
+        current.append(_ingest_once(source, folder / f"c{len(current)}", "current", options, repeat=False))
+        with _baseline_settings():
+            base_options = replace(options, chunk_size=500)
+            baseline.append(_ingest_once(source, folder / f"b{len(baseline)}", "baseline", base_options, repeat=False))
+    print(f"best: current {min(current):.1f} s, baseline {min(baseline):.1f} s, speed-up {min(baseline) / min(current):.2f}x")
 
 
 def _load_scores(db, count: int) -> None:
@@ -202,8 +235,10 @@ def main() -> None:
     p = sub.add_parser("ingest")
     p.add_argument("--count", type=int, default=100_000)
     p.add_argument("--workers", type=int, default=None)
-    p.add_argument("--chunk-size", type=int, default=500)
+    p.add_argument("--chunk-size", type=int, default=1000)
     p.add_argument("--scanner", default=None, help="module:callable (default: the bundled rule packs)")
+    p.add_argument("--compare", action="store_true", help="also run the baseline settings, side by side")
+    p.add_argument("--rounds", type=int, default=2)
     q = sub.add_parser("queries")
     q.add_argument("--count", type=int, default=1_000_000)
     q.add_argument("--sqlite", default=None, help="a SQLite file to use (reused when it already holds --count scores)")

@@ -8,16 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
+from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
 from compliance_rules.context import InteractionContext, build_context
 from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
 from compliance_rules.lexicon import LEXICON_DIR, LexiconSet, Pruned
 from compliance_rules.schema import RuleSpec
+from compliance_rules.text import analyzer_for
 from qa.domain import Finding, Interaction, split_jurisdiction
 
-PACKS_DIR = Path(__file__).parent / "packs"
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 
 
@@ -26,21 +24,6 @@ class LoadedRule:
     spec: RuleSpec
     detector: Detector
     source: Path
-
-
-def _load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RuleError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict):
-        raise RuleError(f"{path}: a rule file holds one mapping (id, family, severity, ...)")
-    rule_id = raw.get("id", "?")
-    try:
-        return RuleSpec.model_validate({**raw, "jurisdiction": jurisdiction})
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise RuleError(f"{path} (rule {rule_id}): {problems}") from None
 
 
 def _version(paths: list[Path]) -> str:
@@ -82,19 +65,27 @@ class Scanner:
         rules: list[LoadedRule] = []
         seen: dict[str, Path] = {}
         files: list[Path] = list(lexicon_dir.glob("*.yaml"))
-        for pack in sorted(p for p in packs_dir.iterdir() if p.is_dir()):
-            for path in sorted(pack.glob("*.yaml")):
-                spec = _load_rule_file(path, pack.name)
-                if spec.id in seen:
-                    raise RuleError(f"{path}: rule id {spec.id} already defined in {seen[spec.id]}")
-                seen[spec.id] = path
-                try:
-                    detector = build_detector(spec, lexicons)
-                except RuleError as exc:
-                    raise RuleError(f"{path}: {exc}") from None
-                rules.append(LoadedRule(spec, detector, path))
-                files.append(path)
+        for path, jurisdiction in rule_files(packs_dir):
+            spec = load_rule_file(path, jurisdiction)
+            if spec.id in seen:
+                raise RuleError(f"{path}: rule id {spec.id} already defined in {seen[spec.id]}")
+            seen[spec.id] = path
+            try:
+                detector = build_detector(spec, lexicons)
+            except RuleError as exc:
+                raise RuleError(f"{path}: {exc}") from None
+            rules.append(LoadedRule(spec, detector, path))
+            files.append(path)
         return cls(rules, lexicons, _version(files), default_jurisdiction)
+
+    def warm_up(self) -> None:
+        """Build the Spanish and English analyzers now rather than at the first scan.
+
+        A process pool forks after this, so its workers share the loaded lemma tables
+        instead of each loading them again.
+        """
+        for language in ("es", "en"):
+            analyzer_for(language)
 
     @property
     def rules(self) -> list[RuleSpec]:

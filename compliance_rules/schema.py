@@ -9,6 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from qa.domain import Family, Severity
 
+
+class RuleError(ValueError):
+    """A rule that cannot be built; the message names the file and rule id."""
+
+
 RULE_ID_RE = re.compile(r"^[A-Z]{2}(?:-[A-Z0-9]+)*(?:-[A-Za-z0-9.]+)*$")
 
 

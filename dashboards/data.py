@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards.state import db, scope_of
+from qa.storage import rollups
 from qa.views import Filters, catalog, ingest_log
 from qa.views import agents as agent_views
 from qa.views import overview as ov
@@ -23,21 +24,23 @@ TTL = 600
 
 
 @st.cache_resource(show_spinner=False)
-def scanner():
-    """Return the compliance engine (loaded once per process: its rule packs and spaCy pipelines)."""
-    from compliance_rules import Scanner
+def rule_specs() -> list:
+    """Return the rule catalogue (parsed once per process; no detectors, no spaCy)."""
+    from compliance_rules.catalog import load_rule_specs
 
-    return Scanner.load()
+    return load_rule_specs()
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def filter_options(url: str, who: Principal) -> dict[str, Any]:
+    rollups.refresh_quietly(db())
     with db().session() as s:
         return ov.filter_options(s, scope_of(who))
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def overview_rows(url: str, who: Principal, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rollups.refresh_quietly(db())  # days changed by ingest, reviews or disputes since the last read
     with db().session() as s:
         scope = scope_of(who)
         return ov.contact_rows(s, scope, filters), ov.finding_rows(s, scope, filters)
@@ -79,9 +82,10 @@ def worst_interactions(url: str, who: Principal, agent_id: int) -> pd.DataFrame:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def rule_catalog(url: str, who: Principal, lang: str) -> pd.DataFrame:
+    rollups.refresh_quietly(db())
     with db().session() as s:
         hits = catalog.rule_hits(s, scope_of(who))
-    frame = catalog.catalog_frame(scanner().rules, lang)
+    frame = catalog.catalog_frame(rule_specs(), lang)
     return catalog.catalog_with_hits(frame, hits, precision(url, who))
 
 
@@ -134,7 +138,7 @@ def contact_timeline(url: str, who: Principal, interaction_ids: tuple[int, ...])
 def contact_windows() -> dict:
     from qa.views.legal import contact_windows as windows
 
-    return windows(scanner().rules)
+    return windows(rule_specs())
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

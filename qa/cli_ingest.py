@@ -33,7 +33,7 @@ def ingest_command(
         False, "--retry-failed", help="Also re-read the inputs of earlier failures / Reintentar fallidas."
     ),
     workers: int = typer.Option(None, "--workers", "-j", help="Worker processes (default: CPU count) / Procesos."),
-    chunk_size: int = typer.Option(500, "--chunk-size", help="Interactions per task and transaction / Interacciones por tarea."),
+    chunk_size: int = typer.Option(1000, "--chunk-size", help="Interactions per task and transaction / Interacciones por tarea."),
     scorecard: str = typer.Option("default", "--scorecard", help="Scorecard name or YAML path / Tarjeta de puntuación."),
     database_url: str = typer.Option(None, "--database-url", help=_DB_HELP),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar / Barra de progreso."),

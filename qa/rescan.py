@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from qa.domain import Interaction as DomainInteraction
 from qa.ingest.executors import Executor, default_executor
-from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, init_worker
+from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, ingest_collector, init_worker
 from qa.scoring import Scorecard
 from qa.storage import models as m
 from qa.storage import repository as repo
+from qa.storage import rollups
 from qa.storage.engine import Database
 from qa.storage.types import utcnow
 
@@ -78,7 +78,7 @@ def _tasks(db: Database, groups: list[list[int]], chunk_size: int) -> Iterator[T
     def build() -> Task:
         with db.session() as s:
             docs = dict(s.execute(select(m.Interaction.id, m.Interaction.document).where(m.Interaction.id.in_(batch))).all())
-        return Task(task_id, [TaskItem(pk, DomainInteraction.model_validate(docs[pk])) for pk in batch])
+        return Task(task_id, [TaskItem(pk, docs[pk]) for pk in batch])
 
     for group in groups:
         if batch and len(batch) + len(group) > chunk_size:
@@ -184,9 +184,13 @@ def apply_rescan(session: Session, result: TaskResult, scorecard: Scorecard, sca
 
 def rescan(db: Database, options: RescanOptions | None = None, executor: Executor | None = None) -> RescanSummary:
     """Rescan stored interactions with the current rule packs; see the module docstring."""
+    with ingest_collector():
+        return _rescan(db, options or RescanOptions(), executor)
+
+
+def _rescan(db: Database, options: RescanOptions, executor: Executor | None) -> RescanSummary:
     from qa.ingest.pipeline import _progress
 
-    options = options or RescanOptions()
     began = time.perf_counter()
     config = WorkerConfig(options.scanner, options.scorecard)
     init_worker(config)
@@ -211,6 +215,7 @@ def rescan(db: Database, options: RescanOptions | None = None, executor: Executo
                     .values(interactions=summary.interactions, raised=summary.raised, dropped=summary.dropped)
                 )
             bar.update(len(result.outcomes))
+    rollups.refresh_quietly(db)
     with db.session() as s:
         s.execute(update(m.ScanRun).where(m.ScanRun.id == scan_run_id).values(status="finished", finished_at=utcnow()))
     summary.elapsed_s = time.perf_counter() - began

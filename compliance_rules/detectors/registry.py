@@ -16,11 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from compliance_rules.context import InteractionContext
 from compliance_rules.lexicon import LexiconSet
-from compliance_rules.schema import RuleSpec
-
-
-class RuleError(ValueError):
-    """A rule that cannot be built; the message names the file and rule id."""
+from compliance_rules.schema import RuleError, RuleSpec
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ worker never needs a database connection.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
 
-from qa.ingest.worker import Task, TaskResult, WorkerConfig, init_worker, process_task
+from qa.ingest.worker import Task, TaskResult, WorkerConfig, init_pool_worker, init_worker, process_task
 
 
 class Executor(Protocol):
@@ -49,7 +50,17 @@ class LocalProcessExecutor:
         # fork is cheap and keeps already-imported modules; fall back to spawn where it is absent.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker, initargs=(config,)) as pool:
+        # Move everything alive now (the read batch, the scanner) out of the collector's
+        # reach: forked workers then do not copy those pages by touching them in every
+        # collection, and the parent's collections stop re-walking them.
+        gc.freeze()
+        try:
+            yield from self._run(context, config, tasks)
+        finally:
+            gc.unfreeze()
+
+    def _run(self, context, config: WorkerConfig, tasks: Iterable[Task]) -> Iterator[TaskResult]:
+        with ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_pool_worker, initargs=(config,)) as pool:
             pending: set[Future[TaskResult]] = set()
             source = iter(tasks)
             exhausted = False

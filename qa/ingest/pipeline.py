@@ -28,10 +28,11 @@ from sqlalchemy.exc import IntegrityError
 
 from qa.ingest.executors import Executor, default_executor
 from qa.ingest.sources import Item, iter_files, read_items
-from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, init_worker
+from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, ingest_collector, init_worker
 from qa.readers import ReadError
 from qa.storage import models as m
 from qa.storage import repository as repo
+from qa.storage import rollups
 from qa.storage.engine import Database
 from qa.storage.types import utcnow
 
@@ -39,7 +40,7 @@ from qa.storage.types import utcnow
 @dataclass(frozen=True)
 class IngestOptions:
     workers: int | None = None
-    chunk_size: int = 500
+    chunk_size: int = 1000
     scanner: str | None = None
     scorecard: str = "default"
     progress: bool = True
@@ -192,7 +193,7 @@ def _group_tasks(db: Database, items: dict[int, Item], chunk_size: int) -> Itera
     def build() -> Task:
         with db.session() as s:
             history = repo.account_history(s, accounts)
-        return Task(task_id, [TaskItem(k, items[k].interaction, items[k].audio_file) for k in batch], history)
+        return Task(task_id, [TaskItem(k, items[k].document, items[k].audio_file) for k in batch], history)
 
     for account, keys in by_account.items():
         if batch and len(batch) + len(keys) > chunk_size:
@@ -216,7 +217,11 @@ def ingest(
     db: Database, paths: list[Path], options: IngestOptions | None = None, executor: Executor | None = None
 ) -> IngestSummary:
     """Ingest interaction files, chat exports and recording manifests under ``paths``; see the module docstring."""
-    options = options or IngestOptions()
+    with ingest_collector():
+        return _ingest(db, paths, options or IngestOptions(), executor)
+
+
+def _ingest(db: Database, paths: list[Path], options: IngestOptions, executor: Executor | None) -> IngestSummary:
     began = time.perf_counter()
     _close_stale_runs(db)
     config = WorkerConfig(options.scanner, options.scorecard)
@@ -296,6 +301,7 @@ def ingest(
         for result in executor.run(config, _group_tasks(db, items, options.chunk_size)):
             bar.update(state.store(result, items))
 
+    rollups.refresh_quietly(db)  # the dashboards' daily roll-ups of the days this run touched
     summary.elapsed_s = time.perf_counter() - began
     with db.session() as s:
         now = utcnow()

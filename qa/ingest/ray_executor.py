@@ -34,7 +34,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from qa.ingest.worker import SCANNER_ENV, ItemOutcome, ScannerLoadError, Task, TaskResult, WorkerConfig, init_worker, process_task
+from qa.ingest.worker import (
+    SCANNER_ENV,
+    ItemOutcome,
+    ScannerLoadError,
+    Task,
+    TaskResult,
+    WorkerConfig,
+    init_pool_worker,
+    process_task,
+)
 
 GPUS_ENV = "QA_RAY_GPUS_PER_WORKER"
 #: Variables copied from the driver into every actor when set there (a shared model directory, for one).
@@ -49,7 +58,7 @@ class TaskActor:
     """One Ray worker: its scanner, scorecard and Whisper model stay loaded between tasks."""
 
     def __init__(self, config: WorkerConfig) -> None:
-        init_worker(config)
+        init_pool_worker(config)
 
     def ready(self) -> int:
         return os.getpid()

@@ -28,6 +28,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    # A 64 MiB page cache (default 2 MiB): ingest inserts keys in random order into the
+    # content-hash and fingerprint indexes, and once those outgrow the cache every insert
+    # rereads pages (100,000 chats: 14 s of commits and 14 s of inserts with the default).
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

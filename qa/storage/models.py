@@ -277,6 +277,80 @@ class Score(Base):
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# --- Daily roll-ups for the dashboards (migration 0004), maintained by qa.storage.rollups.
+#
+# Each table holds per local day, agent, team and jurisdiction (and the columns of its own
+# breakdown) what the Overview and Rules pages aggregate, so those pages read a few thousand
+# rows instead of every interaction. Database triggers append to ``rollup_changes`` the days
+# whose interactions, scores or findings change, in the writer's own transaction, whatever
+# code path writes; ``rollups.refresh`` recomputes those days from the base tables.
+
+
+class RollupChange(Base):
+    """A local day whose roll-up rows are stale (appended by triggers, removed by ``rollups.refresh``)."""
+
+    __tablename__ = "rollup_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+
+
+class RollupContacts(Base):
+    __tablename__ = "rollup_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    jurisdiction: Mapped[str | None] = mapped_column(String(16))
+    contacts: Mapped[int] = mapped_column(Integer)
+
+
+class RollupScores(Base):
+    __tablename__ = "rollup_scores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    jurisdiction: Mapped[str | None] = mapped_column(String(16))
+    scorecard: Mapped[str] = mapped_column(String(128))
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    passed: Mapped[int] = mapped_column(Integer)
+    auto_failed: Mapped[int] = mapped_column(Integer)
+
+
+class RollupFindings(Base):
+    """Active findings per day, agent, team, jurisdiction, family and severity."""
+
+    __tablename__ = "rollup_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    jurisdiction: Mapped[str | None] = mapped_column(String(16))
+    family: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    findings: Mapped[int] = mapped_column(Integer)
+
+
+class RollupRuleHits(Base):
+    """Per day, agent, team and rule: active findings, interactions they hit, and findings dropped by rescans."""
+
+    __tablename__ = "rollup_rule_hits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    rule_id: Mapped[str] = mapped_column(String(128))
+    hits: Mapped[int] = mapped_column(Integer)
+    interactions: Mapped[int] = mapped_column(Integer)
+    dropped: Mapped[int] = mapped_column(Integer)
+
+
 # --- QA workflow tables (issue 5): users, reviews, disputes, calibration, coaching, cases, audit log.
 # Kept in their own module; imported here so that Base.metadata (and the migrations check) sees them.
 from qa.storage import workflow_models  # noqa: E402,F401

@@ -13,18 +13,12 @@ from qa.views.scope import Scope
 
 
 def rule_hits(session: Session, scope: Scope) -> pd.DataFrame:
-    """Per rule: active findings, interactions hit and findings dropped by later rule-pack versions."""
-    i, f = m.Interaction, m.Finding
+    """Per rule: active findings, interactions hit and findings dropped by later rule-pack versions (daily roll-ups)."""
+    r = m.RollupRuleHits
     stmt = (
-        select(
-            f.rule_id,
-            func.count().filter(f.active.is_(True)),
-            func.count(func.distinct(f.interaction_id)).filter(f.active.is_(True)),
-            func.count().filter(f.active.is_(False)),
-        )
-        .join(i, i.id == f.interaction_id)
-        .where(*scope.where(i.agent_id, i.team_id))
-        .group_by(f.rule_id)
+        select(r.rule_id, func.sum(r.hits), func.sum(r.interactions), func.sum(r.dropped))
+        .where(*scope.where(r.agent_id, r.team_id))
+        .group_by(r.rule_id)
     )
     return pd.DataFrame(session.execute(stmt).all(), columns=["rule_id", "hits", "interactions", "dropped"])
 

@@ -1,8 +1,8 @@
 """Overview: contacts, findings and scores rolled up by day, team and jurisdiction; KPIs computed in pandas.
 
-Two aggregate queries feed every figure of the page (a few thousand rows whatever the size of
-the floor); the per-100-contacts rates, the breakdowns and the weekly trend are pure functions
-of those rows.
+The figures come from the daily roll-ups (:mod:`qa.storage.rollups`; refresh them before
+reading): a few thousand rows whatever the size of the floor. The per-100-contacts rates, the
+breakdowns and the weekly trend are pure functions of those rows.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
@@ -22,7 +22,7 @@ FINDING_COLUMNS = ["local_date", "team", "jurisdiction", "family", "severity", "
 
 def filter_options(session: Session, scope: Scope) -> dict[str, Any]:
     """Teams, jurisdictions and the date range present in the viewer's scope (for the filter widgets)."""
-    i = m.Interaction
+    i = m.RollupContacts
     where = scope.where(i.agent_id, i.team_id)
     first, last = session.execute(select(func.min(i.local_date), func.max(i.local_date)).where(*where)).one()
     team_stmt = select(m.Team.code).order_by(m.Team.code)
@@ -33,34 +33,38 @@ def filter_options(session: Session, scope: Scope) -> dict[str, Any]:
 
 
 def contact_rows(session: Session, scope: Scope, filters: Filters, scorecard: str = "default") -> pd.DataFrame:
-    """Contacts and their scores per local day, team and jurisdiction."""
-    i, s = m.Interaction, m.Score
-    agg = (
-        select(
-            i.local_date,
-            i.team_id,
-            i.jurisdiction,
-            func.count().label("contacts"),
-            func.count(s.id).label("scored"),
-            func.coalesce(func.sum(s.score), 0).label("score_sum"),
-            func.coalesce(func.sum(cast(s.passed, Integer)), 0).label("passed"),
-            func.coalesce(func.sum(cast(s.auto_failed, Integer)), 0).label("auto_failed"),
-        )
-        .outerjoin(s, and_(s.interaction_id == i.id, s.scorecard == scorecard))
-        .where(*scope.where(i.agent_id, i.team_id), *filters.where(session))
-        .group_by(i.local_date, i.team_id, i.jurisdiction)
+    """Contacts and their scores per local day, team and jurisdiction (from the daily roll-ups)."""
+    c, s = m.RollupContacts, m.RollupScores
+    contacts = (
+        select(c.local_date, c.team_id, c.jurisdiction, func.sum(c.contacts))
+        .where(*scope.where(c.agent_id, c.team_id), *filters.where(session, c))
+        .group_by(c.local_date, c.team_id, c.jurisdiction)
     )
-    return _with_team_codes(session, session.execute(agg).all(), CONTACT_COLUMNS)
+    scores = (
+        select(
+            s.local_date,
+            s.team_id,
+            s.jurisdiction,
+            func.sum(s.scored),
+            func.sum(s.score_sum),
+            func.sum(s.passed),
+            func.sum(s.auto_failed),
+        )
+        .where(s.scorecard == scorecard, *scope.where(s.agent_id, s.team_id), *filters.where(session, s))
+        .group_by(s.local_date, s.team_id, s.jurisdiction)
+    )
+    scored = {tuple(r[:3]): r[3:] for r in session.execute(scores)}
+    rows = [(*r, *scored.get(tuple(r[:3]), (0, 0.0, 0, 0))) for r in session.execute(contacts)]
+    return _with_team_codes(session, rows, CONTACT_COLUMNS)
 
 
 def finding_rows(session: Session, scope: Scope, filters: Filters) -> pd.DataFrame:
-    """Active findings per local day, team, jurisdiction, family and severity."""
-    i, f = m.Interaction, m.Finding
+    """Active findings per local day, team, jurisdiction, family and severity (from the daily roll-ups)."""
+    f = m.RollupFindings
     agg = (
-        select(i.local_date, i.team_id, i.jurisdiction, f.family, f.severity, func.count().label("findings"))
-        .join(i, i.id == f.interaction_id)
-        .where(f.active.is_(True), *scope.where(i.agent_id, i.team_id), *filters.where(session))
-        .group_by(i.local_date, i.team_id, i.jurisdiction, f.family, f.severity)
+        select(f.local_date, f.team_id, f.jurisdiction, f.family, f.severity, func.sum(f.findings))
+        .where(*scope.where(f.agent_id, f.team_id), *filters.where(session, f))
+        .group_by(f.local_date, f.team_id, f.jurisdiction, f.family, f.severity)
     )
     return _with_team_codes(session, session.execute(agg).all(), FINDING_COLUMNS)
 

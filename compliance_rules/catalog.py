@@ -1,0 +1,42 @@
+"""The rule catalogue as data: rule files parsed and validated, without building any detector.
+
+Light to import (YAML and pydantic only, no spaCy), for readers of the catalogue such as the
+dashboards' Rules page; :class:`compliance_rules.Scanner` builds its detectors from the same specs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from compliance_rules.schema import RuleError, RuleSpec
+
+PACKS_DIR = Path(__file__).parent / "packs"
+
+
+def load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RuleError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise RuleError(f"{path}: a rule file holds one mapping (id, family, severity, ...)")
+    rule_id = raw.get("id", "?")
+    try:
+        return RuleSpec.model_validate({**raw, "jurisdiction": jurisdiction})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise RuleError(f"{path} (rule {rule_id}): {problems}") from None
+
+
+def rule_files(packs_dir: Path = PACKS_DIR) -> list[tuple[Path, str]]:
+    """Every rule file with the jurisdiction of its pack (the pack folder's name), in a stable order."""
+    packs = sorted(p for p in packs_dir.iterdir() if p.is_dir())
+    return [(path, pack.name) for pack in packs for path in sorted(pack.glob("*.yaml"))]
+
+
+def load_rule_specs(packs_dir: Path = PACKS_DIR) -> list[RuleSpec]:
+    """Parse and validate every rule of every pack; a bad file raises :class:`RuleError`."""
+    return [load_rule_file(path, jurisdiction) for path, jurisdiction in rule_files(packs_dir)]

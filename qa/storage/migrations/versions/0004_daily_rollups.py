@@ -1,0 +1,175 @@
+"""Daily roll-ups for the dashboards, kept current by triggers.
+
+Four tables hold per local day, agent, team and jurisdiction what the Overview and Rules pages
+aggregate. Triggers on ``interactions``, ``scores`` and ``findings`` append the affected local
+days to ``rollup_changes`` inside the writer's transaction, so no write path (ingest, rescan,
+rescoring after a review or dispute, retention, hand-written SQL) can leave a roll-up stale
+unnoticed; ``qa.storage.rollups.refresh`` recomputes those days. Every day already stored is
+marked changed here, so the first refresh builds the roll-ups of an existing database.
+
+* SQLite: row triggers, each adding its day once (writers are serialised, and a refresh that
+  read the log before a writer committed cannot commit its deletions; see ``rollups``).
+* PostgreSQL: statement triggers over transition tables, one row per distinct day and
+  statement, append-only, so concurrent writers never wait on each other's marks.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def _key_columns() -> list[sa.Column]:
+    return [
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.Column("agent_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+    ]
+
+
+def _rollup_columns(name: str) -> list[sa.Column]:
+    jurisdiction = sa.Column("jurisdiction", sa.String(length=16), nullable=True)
+    return {
+        "rollup_contacts": lambda: [jurisdiction, sa.Column("contacts", sa.Integer(), nullable=False)],
+        "rollup_scores": lambda: [
+            jurisdiction,
+            sa.Column("scorecard", sa.String(length=128), nullable=False),
+            sa.Column("scored", sa.Integer(), nullable=False),
+            sa.Column("score_sum", sa.Float(), nullable=False),
+            sa.Column("passed", sa.Integer(), nullable=False),
+            sa.Column("auto_failed", sa.Integer(), nullable=False),
+        ],
+        "rollup_findings": lambda: [
+            jurisdiction,
+            sa.Column("family", sa.String(length=32), nullable=False),
+            sa.Column("severity", sa.String(length=16), nullable=False),
+            sa.Column("findings", sa.Integer(), nullable=False),
+        ],
+        "rollup_rule_hits": lambda: [
+            sa.Column("rule_id", sa.String(length=128), nullable=False),
+            sa.Column("hits", sa.Integer(), nullable=False),
+            sa.Column("interactions", sa.Integer(), nullable=False),
+            sa.Column("dropped", sa.Integer(), nullable=False),
+        ],
+    }[name]()
+
+
+ROLLUPS = ("rollup_contacts", "rollup_scores", "rollup_findings", "rollup_rule_hits")
+
+# Which days a change touches: an interaction's own day(s); a score's or finding's interaction's day.
+_SQLITE_MARK = (
+    "INSERT INTO rollup_changes (local_date) SELECT {day} "
+    "WHERE {day} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_changes WHERE local_date = {day});"
+)
+_OF_INTERACTION = "(SELECT local_date FROM interactions WHERE id = {row}.interaction_id)"
+_SQLITE_TRIGGERS = {
+    # name: (event, table, days marked)
+    "rollup_interactions_insert": ("AFTER INSERT", "interactions", ["NEW.local_date"]),
+    "rollup_interactions_delete": ("AFTER DELETE", "interactions", ["OLD.local_date"]),
+    "rollup_interactions_update": (
+        "AFTER UPDATE OF local_date, agent_id, team_id, jurisdiction",
+        "interactions",
+        ["OLD.local_date", "NEW.local_date"],
+    ),
+    "rollup_scores_insert": ("AFTER INSERT", "scores", [_OF_INTERACTION.format(row="NEW")]),
+    "rollup_scores_delete": ("AFTER DELETE", "scores", [_OF_INTERACTION.format(row="OLD")]),
+    "rollup_scores_update": (
+        "AFTER UPDATE OF score, passed, auto_failed, scorecard, interaction_id",
+        "scores",
+        [_OF_INTERACTION.format(row="OLD"), _OF_INTERACTION.format(row="NEW")],
+    ),
+    "rollup_findings_insert": ("AFTER INSERT", "findings", [_OF_INTERACTION.format(row="NEW")]),
+    "rollup_findings_delete": ("AFTER DELETE", "findings", [_OF_INTERACTION.format(row="OLD")]),
+    "rollup_findings_update": (
+        "AFTER UPDATE OF active, family, severity, rule_id, interaction_id",
+        "findings",
+        [_OF_INTERACTION.format(row="OLD"), _OF_INTERACTION.format(row="NEW")],
+    ),
+}
+
+_PG_DAYS = {
+    "interactions": "SELECT local_date FROM {rows}",
+    "scores": "SELECT i.local_date FROM {rows} r JOIN interactions i ON i.id = r.interaction_id",
+    "findings": "SELECT i.local_date FROM {rows} r JOIN interactions i ON i.id = r.interaction_id",
+}
+
+
+def _pg_function(table: str) -> str:
+    days = _PG_DAYS[table]
+    return f"""
+CREATE FUNCTION qa_rollup_mark_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO rollup_changes (local_date)
+        SELECT DISTINCT d.local_date FROM ({days.format(rows="new_rows")}) d WHERE d.local_date IS NOT NULL;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO rollup_changes (local_date)
+        SELECT DISTINCT d.local_date FROM ({days.format(rows="old_rows")}) d WHERE d.local_date IS NOT NULL;
+    ELSE
+        INSERT INTO rollup_changes (local_date)
+        SELECT DISTINCT d.local_date FROM (
+            {days.format(rows="new_rows")} UNION {days.format(rows="old_rows")}
+        ) d WHERE d.local_date IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+
+def _pg_triggers(table: str) -> list[str]:
+    run = f"FOR EACH STATEMENT EXECUTE FUNCTION qa_rollup_mark_{table}()"
+    return [
+        f"CREATE TRIGGER rollup_{table}_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS new_rows {run}",
+        f"CREATE TRIGGER rollup_{table}_delete AFTER DELETE ON {table} REFERENCING OLD TABLE AS old_rows {run}",
+        f"CREATE TRIGGER rollup_{table}_update AFTER UPDATE ON {table} "
+        f"REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows {run}",
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "rollup_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("local_date", sa.Date(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup_changes")),
+    )
+    op.create_index(op.f("ix_rollup_changes_local_date"), "rollup_changes", ["local_date"], unique=False)
+    for name in ROLLUPS:
+        key = sa.PrimaryKeyConstraint("id", name=f"pk_{name}")
+        op.create_table(name, *_key_columns(), *_rollup_columns(name), key)
+        op.create_index(f"ix_{name}_local_date", name, ["local_date"], unique=False)
+    if op.get_bind().dialect.name == "postgresql":
+        for table in _PG_DAYS:
+            op.execute(_pg_function(table))
+            for statement in _pg_triggers(table):
+                op.execute(statement)
+    else:
+        for name, (event, table, days) in _SQLITE_TRIGGERS.items():
+            body = "\n".join(_SQLITE_MARK.format(day=day) for day in days)
+            op.execute(f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")
+    op.execute("INSERT INTO rollup_changes (local_date) SELECT DISTINCT local_date FROM interactions")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in _PG_DAYS:
+            for event in ("insert", "delete", "update"):
+                op.execute(f"DROP TRIGGER IF EXISTS rollup_{table}_{event} ON {table}")
+            op.execute(f"DROP FUNCTION IF EXISTS qa_rollup_mark_{table}()")
+    else:
+        for name in _SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    for name in reversed(ROLLUPS):
+        op.drop_index(f"ix_{name}_local_date", table_name=name)
+        op.drop_table(name)
+    op.drop_index(op.f("ix_rollup_changes_local_date"), table_name="rollup_changes")
+    op.drop_table("rollup_changes")
