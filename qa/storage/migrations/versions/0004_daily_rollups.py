@@ -66,33 +66,36 @@ def _rollup_columns(name: str) -> list[sa.Column]:
 ROLLUPS = ("rollup_contacts", "rollup_scores", "rollup_findings", "rollup_rule_hits")
 
 # Which days a change touches: an interaction's own day(s); a score's or finding's interaction's day.
-_SQLITE_MARK = (
-    "INSERT INTO rollup_changes (local_date) SELECT {day} "
-    "WHERE {day} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rollup_changes WHERE local_date = {day});"
+_SQLITE_OWN_DAY = (
+    "INSERT INTO rollup_changes (local_date) SELECT {row}.local_date "
+    "WHERE NOT EXISTS (SELECT 1 FROM rollup_changes WHERE local_date = {row}.local_date);"
 )
-_OF_INTERACTION = "(SELECT local_date FROM interactions WHERE id = {row}.interaction_id)"
+_SQLITE_INTERACTION_DAY = (
+    "INSERT INTO rollup_changes (local_date) SELECT i.local_date FROM interactions i WHERE i.id = {row}.interaction_id "
+    "AND NOT EXISTS (SELECT 1 FROM rollup_changes c WHERE c.local_date = i.local_date);"
+)
 _SQLITE_TRIGGERS = {
-    # name: (event, table, days marked)
-    "rollup_interactions_insert": ("AFTER INSERT", "interactions", ["NEW.local_date"]),
-    "rollup_interactions_delete": ("AFTER DELETE", "interactions", ["OLD.local_date"]),
+    # name: (event, table, statements)
+    "rollup_interactions_insert": ("AFTER INSERT", "interactions", [_SQLITE_OWN_DAY.format(row="NEW")]),
+    "rollup_interactions_delete": ("AFTER DELETE", "interactions", [_SQLITE_OWN_DAY.format(row="OLD")]),
     "rollup_interactions_update": (
         "AFTER UPDATE OF local_date, agent_id, team_id, jurisdiction",
         "interactions",
-        ["OLD.local_date", "NEW.local_date"],
+        [_SQLITE_OWN_DAY.format(row="OLD"), _SQLITE_OWN_DAY.format(row="NEW")],
     ),
-    "rollup_scores_insert": ("AFTER INSERT", "scores", [_OF_INTERACTION.format(row="NEW")]),
-    "rollup_scores_delete": ("AFTER DELETE", "scores", [_OF_INTERACTION.format(row="OLD")]),
+    "rollup_scores_insert": ("AFTER INSERT", "scores", [_SQLITE_INTERACTION_DAY.format(row="NEW")]),
+    "rollup_scores_delete": ("AFTER DELETE", "scores", [_SQLITE_INTERACTION_DAY.format(row="OLD")]),
     "rollup_scores_update": (
         "AFTER UPDATE OF score, passed, auto_failed, scorecard, interaction_id",
         "scores",
-        [_OF_INTERACTION.format(row="OLD"), _OF_INTERACTION.format(row="NEW")],
+        [_SQLITE_INTERACTION_DAY.format(row="OLD"), _SQLITE_INTERACTION_DAY.format(row="NEW")],
     ),
-    "rollup_findings_insert": ("AFTER INSERT", "findings", [_OF_INTERACTION.format(row="NEW")]),
-    "rollup_findings_delete": ("AFTER DELETE", "findings", [_OF_INTERACTION.format(row="OLD")]),
+    "rollup_findings_insert": ("AFTER INSERT", "findings", [_SQLITE_INTERACTION_DAY.format(row="NEW")]),
+    "rollup_findings_delete": ("AFTER DELETE", "findings", [_SQLITE_INTERACTION_DAY.format(row="OLD")]),
     "rollup_findings_update": (
         "AFTER UPDATE OF active, family, severity, rule_id, interaction_id",
         "findings",
-        [_OF_INTERACTION.format(row="OLD"), _OF_INTERACTION.format(row="NEW")],
+        [_SQLITE_INTERACTION_DAY.format(row="OLD"), _SQLITE_INTERACTION_DAY.format(row="NEW")],
     ),
 }
 
@@ -110,15 +113,15 @@ CREATE FUNCTION qa_rollup_mark_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO rollup_changes (local_date)
-        SELECT DISTINCT d.local_date FROM ({days.format(rows="new_rows")}) d WHERE d.local_date IS NOT NULL;
+        SELECT DISTINCT d.local_date FROM ({days.format(rows="new_rows")}) d;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO rollup_changes (local_date)
-        SELECT DISTINCT d.local_date FROM ({days.format(rows="old_rows")}) d WHERE d.local_date IS NOT NULL;
+        SELECT DISTINCT d.local_date FROM ({days.format(rows="old_rows")}) d;
     ELSE
         INSERT INTO rollup_changes (local_date)
         SELECT DISTINCT d.local_date FROM (
             {days.format(rows="new_rows")} UNION {days.format(rows="old_rows")}
-        ) d WHERE d.local_date IS NOT NULL;
+        ) d;
     END IF;
     RETURN NULL;
 END $$;
@@ -153,8 +156,8 @@ def upgrade() -> None:
             for statement in _pg_triggers(table):
                 op.execute(statement)
     else:
-        for name, (event, table, days) in _SQLITE_TRIGGERS.items():
-            body = "\n".join(_SQLITE_MARK.format(day=day) for day in days)
+        for name, (event, table, statements) in _SQLITE_TRIGGERS.items():
+            body = "\n".join(statements)
             op.execute(f"CREATE TRIGGER {name} {event} ON {table} FOR EACH ROW BEGIN\n{body}\nEND")
     op.execute("INSERT INTO rollup_changes (local_date) SELECT DISTINCT local_date FROM interactions")
 
