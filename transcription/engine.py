@@ -114,6 +114,11 @@ def engine_key(options: TranscriptionOptions) -> EngineKey:
     return EngineKey(str(resolve_model(options.model)), device, compute_type, options.cpu_threads)
 
 
+def engines_loaded() -> bool:
+    """Whether this process has loaded a Whisper model (after which it must not ``fork()`` workers that transcribe)."""
+    return bool(_ENGINES)
+
+
 def get_engine(options: TranscriptionOptions) -> WhisperEngine:
     """Return the cached engine for these options' model, device and compute type."""
     key = engine_key(options)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
@@ -39,6 +40,23 @@ class InlineExecutor:
             yield process_task(task)
 
 
+def start_method() -> str:
+    """How the local pool starts its workers: ``fork`` when it is safe, else a fresh interpreter.
+
+    Forking is cheap and hands the workers the scanner already loaded here. It is not safe once
+    this process has run Whisper: CTranslate2's threads do not survive ``fork()``, and a child
+    then hangs on the inherited model or crashes loading its own (seen when the dashboards or a
+    test suite ingested recordings in-process and later ingested with a pool). Then the workers
+    start from ``forkserver`` (or ``spawn``) and load their own scanner in the initializer.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    engine = sys.modules.get("transcription.engine")
+    whisper_used = engine is not None and engine.engines_loaded()
+    if "fork" in methods and not whisper_used:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class LocalProcessExecutor:
     """A local process pool; at most ``2 x workers`` tasks are in flight, so tasks are built lazily."""
 
@@ -47,9 +65,7 @@ class LocalProcessExecutor:
         self.name = f"processes:{self.workers}"
 
     def run(self, config: WorkerConfig, tasks: Iterable[Task]) -> Iterator[TaskResult]:
-        # fork is cheap and keeps already-imported modules; fall back to spawn where it is absent.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        context = multiprocessing.get_context(start_method())
         # Move everything alive now (the read batch, the scanner) out of the collector's
         # reach: forked workers then do not copy those pages by touching them in every
         # collection, and the parent's collections stop re-walking them.

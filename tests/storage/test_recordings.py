@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,24 @@ def test_a_recording_is_transcribed_scanned_and_stored(db, tmp_path):
         speakers = {t.speaker for t in interaction.turns}
         assert speakers == {"agent", "consumer"}
         assert [f.rule_id for f in interaction.findings] == ["T-JAIL"]  # "cárcel" said on the agent channel
+
+
+@pytest.mark.model
+def test_a_worker_pool_after_in_process_transcription_starts_fresh_workers(db, tmp_path):
+    """CTranslate2 does not survive fork(): once this process has run Whisper, the pool must not fork."""
+    from qa.ingest import LocalProcessExecutor
+    from qa.ingest.executors import start_method
+
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text(HEADER + f"{AUDIO / 'es_mono_card.ogg'},A9,ACC-1,2026-03-02T10:00:00-05:00,outbound,CO,,\n")
+    second.write_text(HEADER + f"{AUDIO / 'en_mono_card.wav'},A9,ACC-2,2026-03-02T11:00:00-05:00,outbound,US,,\n")
+    options = IngestOptions(scanner=SCANNER_V1, progress=False)
+    assert ingest(db, [first], options, InlineExecutor()).stored == 1  # Whisper now loaded in this process
+    assert start_method() != "fork"
+    # Should this regress, the worker hangs inside CTranslate2: fail with the stacks instead of hanging CI.
+    faulthandler.dump_traceback_later(300, exit=True)
+    try:
+        summary = ingest(db, [second], options, LocalProcessExecutor(2))
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert (summary.stored, summary.failed) == (1, 0)
