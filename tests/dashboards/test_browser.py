@@ -85,9 +85,23 @@ def _go(page, title: str) -> None:
 
 
 def _pick_queue_item(page, source_id: str) -> None:
-    page.locator('[class*="st-key-q_pick_"]').first.click()
-    page.keyboard.type(source_id)
-    page.get_by_role("option").filter(has_text=source_id).first.click()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    # The queue's picker may be re-rendered (its key follows the current item) just as it is
+    # clicked, closing the list: open it and type again until the option shows.
+    option = page.get_by_role("option").filter(has_text=source_id).first
+    for attempt in range(4):
+        _idle(page)
+        page.locator('[class*="st-key-q_pick_"]').first.click()
+        page.keyboard.type(source_id)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+    option.click()
     page.get_by_text(f"Interacción {source_id}").wait_for()
     _idle(page)
     page.wait_for_timeout(500)
