@@ -56,8 +56,8 @@ class TaskItem:
     """One interaction to process, as its canonical document.
 
     Tasks travel to worker processes (or cluster actors) pickled; a plain JSON document
-    pickles and unpickles about five times faster than the pydantic model, and the worker
-    rebuilds the :class:`Interaction` with pydantic's compiled validator.
+    pickles and unpickles with less work than the pydantic model, and the worker rebuilds
+    the :class:`Interaction` with pydantic's compiled validator.
     """
 
     key: int
