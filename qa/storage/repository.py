@@ -53,7 +53,7 @@ def _insert_plan(dialect, table, columns: tuple[str, ...]) -> _InsertPlan:
             if set(order) != set(columns):
                 raise ValueError(f"cannot map the parameters of the insert into {table.name}: {order}")
             columns = order
-        processors = tuple(table.c[c].type._cached_bind_processor(dialect) for c in columns)
+        processors = tuple(table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns)
         plan = _PLANS[key] = _InsertPlan(str(compiled), columns, processors, bool(compiled.positional))
     return plan
 

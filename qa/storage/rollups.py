@@ -23,7 +23,7 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, func, insert, select
+from sqlalchemy import Integer, Select, cast, delete, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -35,64 +35,55 @@ log = logging.getLogger(__name__)
 #: Key of the PostgreSQL advisory lock that serialises refreshes.
 ADVISORY_LOCK = 0x51A_0_4011
 _DAYS_PER_STATEMENT = 60
-TABLES = (m.RollupContacts, m.RollupScores, m.RollupFindings, m.RollupRuleHits)
+
+
+def aggregates(days: Sequence[date] | None = None) -> dict[type[m.Base], Select]:
+    """Per roll-up table, the aggregate of the base tables that fills it (``days``: only those days).
+
+    Each query's columns are the table's columns in declaration order, less ``id``.
+    """
+    i, s, f = m.Interaction, m.Score, m.Finding
+    where = [i.local_date.in_(days)] if days is not None else []
+    keys = (i.local_date, i.agent_id, i.team_id)
+    active = f.active.is_(True)
+    return {
+        m.RollupContacts: select(*keys, i.jurisdiction, func.count()).where(*where).group_by(*keys, i.jurisdiction),
+        m.RollupScores: select(
+            *keys,
+            i.jurisdiction,
+            s.scorecard,
+            func.count(),
+            func.sum(s.score),
+            func.sum(cast(s.passed, Integer)),
+            func.sum(cast(s.auto_failed, Integer)),
+        )
+        .join(s, s.interaction_id == i.id)
+        .where(*where)
+        .group_by(*keys, i.jurisdiction, s.scorecard),
+        m.RollupFindings: select(*keys, i.jurisdiction, f.family, f.severity, func.count())
+        .join(f, f.interaction_id == i.id)
+        .where(*where, active)
+        .group_by(*keys, i.jurisdiction, f.family, f.severity),
+        # An interaction has one day, agent and team, so distinct interactions per group add up exactly.
+        m.RollupRuleHits: select(
+            *keys,
+            f.rule_id,
+            func.count().filter(active),
+            func.count(func.distinct(f.interaction_id)).filter(active),
+            func.count().filter(f.active.is_(False)),
+        )
+        .join(f, f.interaction_id == i.id)
+        .where(*where)
+        .group_by(*keys, f.rule_id),
+    }
 
 
 def _rebuild(session: Session, days: Sequence[date]) -> None:
     """Replace the roll-up rows of ``days`` with aggregates of the base tables."""
-    i, s, f = m.Interaction, m.Score, m.Finding
-    for table in TABLES:
+    for table, query in aggregates(days).items():
         session.execute(delete(table).where(table.local_date.in_(days)))
-    in_days = i.local_date.in_(days)
-    keys = (i.local_date, i.agent_id, i.team_id)
-    session.execute(
-        insert(m.RollupContacts).from_select(
-            ["local_date", "agent_id", "team_id", "jurisdiction", "contacts"],
-            select(*keys, i.jurisdiction, func.count()).where(in_days).group_by(*keys, i.jurisdiction),
-        )
-    )
-    session.execute(
-        insert(m.RollupScores).from_select(
-            ["local_date", "agent_id", "team_id", "jurisdiction", "scorecard", "scored", "score_sum", "passed", "auto_failed"],
-            select(
-                *keys,
-                i.jurisdiction,
-                s.scorecard,
-                func.count(),
-                func.sum(s.score),
-                func.sum(cast(s.passed, Integer)),
-                func.sum(cast(s.auto_failed, Integer)),
-            )
-            .join(s, s.interaction_id == i.id)
-            .where(in_days)
-            .group_by(*keys, i.jurisdiction, s.scorecard),
-        )
-    )
-    session.execute(
-        insert(m.RollupFindings).from_select(
-            ["local_date", "agent_id", "team_id", "jurisdiction", "family", "severity", "findings"],
-            select(*keys, i.jurisdiction, f.family, f.severity, func.count())
-            .join(f, f.interaction_id == i.id)
-            .where(in_days, f.active.is_(True))
-            .group_by(*keys, i.jurisdiction, f.family, f.severity),
-        )
-    )
-    # An interaction has one day, agent and team, so distinct interactions per group add up exactly.
-    session.execute(
-        insert(m.RollupRuleHits).from_select(
-            ["local_date", "agent_id", "team_id", "rule_id", "hits", "interactions", "dropped"],
-            select(
-                *keys,
-                f.rule_id,
-                func.count().filter(f.active.is_(True)),
-                func.count(func.distinct(f.interaction_id)).filter(f.active.is_(True)),
-                func.count().filter(f.active.is_(False)),
-            )
-            .join(f, f.interaction_id == i.id)
-            .where(in_days)
-            .group_by(*keys, f.rule_id),
-        )
-    )
+        columns = [c.key for c in table.__table__.c if c.key != "id"]
+        session.execute(insert(table).from_select(columns, query))
 
 
 def refresh(session: Session, *, everything: bool = False) -> int:

@@ -4,51 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Integer, cast, delete, func, select, update
+from sqlalchemy import delete, select, update
 from storage_helpers import SCANNER_V1, SCANNER_V2, chat, write_jsonl
 
 from qa.ingest import IngestOptions, InlineExecutor, ingest
 from qa.rescan import RescanOptions, rescan
 from qa.storage import models as m
-from qa.storage.rollups import refresh, refresh_quietly, stale_days
+from qa.storage.rollups import aggregates, refresh, refresh_quietly, stale_days
 
 
 def _direct(session) -> dict[str, set[tuple]]:
-    """What the Overview and Rules pages aggregate, straight from interactions, scores and findings."""
-    i, s, f = m.Interaction, m.Score, m.Finding
-    keys = (i.local_date, i.agent_id, i.team_id)
-    contacts = select(*keys, i.jurisdiction, func.count()).group_by(*keys, i.jurisdiction)
-    scores = (
-        select(
-            *keys,
-            i.jurisdiction,
-            s.scorecard,
-            func.count(),
-            func.sum(s.score),
-            func.sum(cast(s.passed, Integer)),
-            func.sum(cast(s.auto_failed, Integer)),
-        )
-        .join(s, s.interaction_id == i.id)
-        .group_by(*keys, i.jurisdiction, s.scorecard)
-    )
-    findings = (
-        select(*keys, i.jurisdiction, f.family, f.severity, func.count())
-        .join(f, f.interaction_id == i.id)
-        .where(f.active.is_(True))
-        .group_by(*keys, i.jurisdiction, f.family, f.severity)
-    )
-    rules = (
-        select(
-            *keys,
-            f.rule_id,
-            func.count().filter(f.active.is_(True)),
-            func.count(func.distinct(f.interaction_id)).filter(f.active.is_(True)),
-            func.count().filter(f.active.is_(False)),
-        )
-        .join(f, f.interaction_id == i.id)
-        .group_by(*keys, f.rule_id)
-    )
-    return {name: {tuple(r) for r in session.execute(q)} for name, q in _named(contacts, scores, findings, rules)}
+    """The same aggregates computed now over every stored day, straight from the base tables."""
+    return {name: {tuple(r) for r in session.execute(q)} for name, q in _named(*aggregates().values())}
 
 
 def _rolled(session) -> dict[str, set[tuple]]:

@@ -27,43 +27,36 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _key_columns() -> list[sa.Column]:
-    return [
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("local_date", sa.Date(), nullable=False),
-        sa.Column("agent_id", sa.Integer(), nullable=True),
-        sa.Column("team_id", sa.Integer(), nullable=True),
-    ]
-
-
-def _rollup_columns(name: str) -> list[sa.Column]:
-    jurisdiction = sa.Column("jurisdiction", sa.String(length=16), nullable=True)
-    return {
-        "rollup_contacts": lambda: [jurisdiction, sa.Column("contacts", sa.Integer(), nullable=False)],
-        "rollup_scores": lambda: [
-            jurisdiction,
-            sa.Column("scorecard", sa.String(length=128), nullable=False),
-            sa.Column("scored", sa.Integer(), nullable=False),
-            sa.Column("score_sum", sa.Float(), nullable=False),
-            sa.Column("passed", sa.Integer(), nullable=False),
-            sa.Column("auto_failed", sa.Integer(), nullable=False),
-        ],
-        "rollup_findings": lambda: [
-            jurisdiction,
-            sa.Column("family", sa.String(length=32), nullable=False),
-            sa.Column("severity", sa.String(length=16), nullable=False),
-            sa.Column("findings", sa.Integer(), nullable=False),
-        ],
-        "rollup_rule_hits": lambda: [
-            sa.Column("rule_id", sa.String(length=128), nullable=False),
-            sa.Column("hits", sa.Integer(), nullable=False),
-            sa.Column("interactions", sa.Integer(), nullable=False),
-            sa.Column("dropped", sa.Integer(), nullable=False),
-        ],
-    }[name]()
-
-
-ROLLUPS = ("rollup_contacts", "rollup_scores", "rollup_findings", "rollup_rule_hits")
+# Per roll-up table, after id, local_date, agent_id and team_id: (name, type, nullable).
+ROLLUPS = {
+    "rollup_contacts": [("jurisdiction", sa.String(length=16), True), ("contacts", sa.Integer(), False)],
+    "rollup_scores": [
+        ("jurisdiction", sa.String(length=16), True),
+        ("scorecard", sa.String(length=128), False),
+        ("scored", sa.Integer(), False),
+        ("score_sum", sa.Float(), False),
+        ("passed", sa.Integer(), False),
+        ("auto_failed", sa.Integer(), False),
+    ],
+    "rollup_findings": [
+        ("jurisdiction", sa.String(length=16), True),
+        ("family", sa.String(length=32), False),
+        ("severity", sa.String(length=16), False),
+        ("findings", sa.Integer(), False),
+    ],
+    "rollup_rule_hits": [
+        ("rule_id", sa.String(length=128), False),
+        ("hits", sa.Integer(), False),
+        ("interactions", sa.Integer(), False),
+        ("dropped", sa.Integer(), False),
+    ],
+}
+_KEYS = [
+    ("id", sa.Integer(), False),
+    ("local_date", sa.Date(), False),
+    ("agent_id", sa.Integer(), True),
+    ("team_id", sa.Integer(), True),
+]
 
 # Which days a change touches: an interaction's own day(s); a score's or finding's interaction's day.
 _SQLITE_OWN_DAY = (
@@ -146,9 +139,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rollup_changes")),
     )
     op.create_index(op.f("ix_rollup_changes_local_date"), "rollup_changes", ["local_date"], unique=False)
-    for name in ROLLUPS:
-        key = sa.PrimaryKeyConstraint("id", name=f"pk_{name}")
-        op.create_table(name, *_key_columns(), *_rollup_columns(name), key)
+    for name, columns in ROLLUPS.items():
+        fields = [sa.Column(column, kind, nullable=nullable) for column, kind, nullable in [*_KEYS, *columns]]
+        op.create_table(name, *fields, sa.PrimaryKeyConstraint("id", name=f"pk_{name}"))
         op.create_index(f"ix_{name}_local_date", name, ["local_date"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         for table in _PG_DAYS:
@@ -171,7 +164,7 @@ def downgrade() -> None:
     else:
         for name in _SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    for name in reversed(ROLLUPS):
+    for name in reversed(list(ROLLUPS)):
         op.drop_index(f"ix_{name}_local_date", table_name=name)
         op.drop_table(name)
     op.drop_index(op.f("ix_rollup_changes_local_date"), table_name="rollup_changes")
