@@ -24,6 +24,8 @@ class InteractionContext:
     history: list[InteractionContext] = field(default_factory=list)
     # Matches the pruning stages removed, kept for explanation and tuning.
     pruned: list[Pruned] = field(default_factory=list)
+    # Results detectors share within this interaction (the learned layer's turn scores).
+    memo: dict = field(default_factory=dict)
 
     @property
     def local_start(self) -> datetime:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
 from compliance_rules.context import InteractionContext, build_context
@@ -17,6 +18,9 @@ from compliance_rules.text import analyzer_for
 from qa.domain import Finding, Interaction, split_jurisdiction
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+LEARNED_DETECTOR = "classifier.v1"
+#: Which rules a scanner runs: the hand-written rules, the learned layer, or both (the default).
+Layers = Literal["rules", "model", "combined"]
 
 
 @dataclass(frozen=True)
@@ -59,24 +63,36 @@ class Scanner:
         lexicon_dir: Path = LEXICON_DIR,
         default_jurisdiction: str = "US",
         use_index: bool = True,
+        layers: Layers = "combined",
     ) -> Scanner:
-        """Load and validate every rule pack; a bad file raises :class:`RuleError`."""
+        """Load and validate every rule pack; a bad file raises :class:`RuleError`.
+
+        ``layers`` chooses the rules run: ``rules`` (hand-written only), ``model`` (the
+        learned layer only) or ``combined``. The version covers every file that shapes
+        the findings: rule files, lexicons and the learned model with its card.
+        """
         lexicons = LexiconSet.load(lexicon_dir, use_index)
         rules: list[LoadedRule] = []
         seen: dict[str, Path] = {}
-        files: list[Path] = list(lexicon_dir.glob("*.yaml"))
+        files: set[Path] = set(lexicon_dir.glob("*.yaml"))
         for path, jurisdiction in rule_files(packs_dir):
             spec = load_rule_file(path, jurisdiction)
             if spec.id in seen:
                 raise RuleError(f"{path}: rule id {spec.id} already defined in {seen[spec.id]}")
             seen[spec.id] = path
+            learned = spec.detector == LEARNED_DETECTOR
+            if (layers == "rules" and learned) or (layers == "model" and not learned):
+                continue
             try:
                 detector = build_detector(spec, lexicons)
             except RuleError as exc:
                 raise RuleError(f"{path}: {exc}") from None
             rules.append(LoadedRule(spec, detector, path))
-            files.append(path)
-        return cls(rules, lexicons, _version(files), default_jurisdiction)
+            files.add(path)
+            model = getattr(detector, "model", None)
+            if model is not None:
+                files |= {model.path, model.path.with_name("MODEL_CARD.md")}
+        return cls(rules, lexicons, _version(sorted(files)), default_jurisdiction)
 
     def warm_up(self) -> None:
         """Build the Spanish and English analyzers now rather than at the first scan.
@@ -102,8 +118,8 @@ class Scanner:
     def scan(self, interactions: Sequence[Interaction]) -> list[Finding]:
         return self.scan_detailed(interactions).findings
 
-    def scan_detailed(self, interactions: Sequence[Interaction]) -> ScanResult:
-        """Scan one batch: account histories are the interactions of the batch."""
+    def contexts(self, interactions: Sequence[Interaction]) -> list[InteractionContext]:
+        """Analysed interactions of one batch, each with the earlier contacts of its account."""
         contexts = [build_context(i, self.lexicons) for i in interactions if i.turns is not None]
         by_account: dict[str, list[InteractionContext]] = defaultdict(list)
         for ctx in contexts:
@@ -113,6 +129,11 @@ class Scanner:
             account.sort(key=lambda c: c.interaction.started_at)
             for position, ctx in enumerate(account):
                 ctx.history = account[:position]
+        return contexts
+
+    def scan_detailed(self, interactions: Sequence[Interaction]) -> ScanResult:
+        """Scan one batch: account histories are the interactions of the batch."""
+        contexts = self.contexts(interactions)
         result = ScanResult(findings=[])
         for ctx in contexts:
             result.findings.extend(self._scan_one(ctx))
@@ -127,8 +148,28 @@ class Scanner:
         for rule in self.rules_for(jurisdiction):
             for hit in rule.detector.detect(ctx):
                 findings.append(_finding(rule.spec, ctx, hit))
+        findings = merge_learned(findings)
         findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
         return findings
+
+
+def merge_learned(findings: list[Finding]) -> list[Finding]:
+    """One finding per family and turn: a rule's finding keeps its id and takes the model's confidence."""
+    learned = {(f.family, f.turn): f for f in findings if f.learned}
+    if not learned:
+        return findings
+    ruled = {(f.family, f.turn) for f in findings if not f.learned}
+    merged = []
+    for finding in findings:
+        key = (finding.family, finding.turn)
+        if finding.learned:
+            if key not in ruled:
+                merged.append(finding)
+        elif key in learned:
+            merged.append(finding.model_copy(update={"confidence": learned[key].confidence}))
+        else:
+            merged.append(finding)
+    return merged
 
 
 def _finding(spec: RuleSpec, ctx: InteractionContext, hit: Hit) -> Finding:
@@ -149,4 +190,6 @@ def _finding(spec: RuleSpec, ctx: InteractionContext, hit: Hit) -> Finding:
         span=hit.span,
         evidence=hit.evidence,
         explanation=hit.explanation,
+        confidence=hit.confidence,
+        learned=spec.detector == LEARNED_DETECTOR,
     )

@@ -231,8 +231,12 @@ class LexiconSet:
             patterns = compiled.patterns
         key = (self._candidates_key, name, negation)
         if key in text.memo:
-            return text.memo[key]
+            result, removed = text.memo[key]
+            if pruned is not None:
+                pruned.extend(removed)
+            return result
         result: Match | None = None
+        removed: list[Pruned] = []
         for pattern in patterns:
             for match in _matches(pattern, text, compiled.match_lemmas):
                 if result is not None and match.first >= result.first:
@@ -241,9 +245,11 @@ class LexiconSet:
                 if reason is None:
                     result = match  # the earliest surviving match of any pattern
                     break
-                if pruned is not None:
-                    pruned.append(Pruned(name, pattern.source, reason))
-        text.memo[key] = result
+                removed.append(Pruned(name, pattern.source, reason))
+        # The pruning record is kept with the result, so a repeated text reports it too.
+        text.memo[key] = (result, tuple(removed))
+        if pruned is not None:
+            pruned.extend(removed)
         return result
 
     def _candidates(self, text: AnalyzedText) -> dict[str, list[CompiledPattern]]:

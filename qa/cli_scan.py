@@ -18,12 +18,12 @@ def _report_errors(errors: list[ReadError]) -> None:
         typer.echo(f"skipped / omitido: {error}", err=True)
 
 
-def _load_scanner(default_jurisdiction: str):  # noqa: ANN202 - imported lazily to keep --help fast
+def _load_scanner(default_jurisdiction: str, layers: str = "combined"):  # noqa: ANN202 - imported lazily to keep --help fast
     from compliance_rules import RuleError, Scanner
     from compliance_rules.lexicon import LexiconError
 
     try:
-        return Scanner.load(default_jurisdiction=default_jurisdiction)
+        return Scanner.load(default_jurisdiction=default_jurisdiction, layers=layers)
     except (RuleError, LexiconError) as exc:
         typer.echo(f"rule pack error / error en las reglas: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -100,17 +100,33 @@ def _cell(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
+LAYER_CHOICES = ("rules", "model", "combined", "all")
+
+
 def evaluate(
-    labelled: Annotated[Path, typer.Argument(help="Labelled set (.jsonl with 'expected').")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    labelled: Annotated[list[Path], typer.Argument(help="Labelled sets (.jsonl with 'expected'), scored as one batch. / Conjuntos etiquetados.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON. / Resultados en JSON.")] = False,
     show_errors: Annotated[
-        bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family.")
+        bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family. / Lista omisiones y falsas alarmas.")
     ] = False,
+    layers: Annotated[
+        str,
+        typer.Option(
+            "--layers",
+            help="rules (hand-written rules only), model (learned layer only), combined (both, as scanned), or all three. "
+            "/ reglas, modelo, combinado o los tres.",
+        ),
+    ] = "combined",
 ) -> None:
     """Precision, recall and F1 per family on a labelled set. / Precisión y exhaustividad por familia."""
-    from qa.evaluation import evaluate as run_evaluation
-
-    result = read_paths([labelled])
+    if layers not in LAYER_CHOICES:
+        typer.echo(f"--layers must be one of / debe ser uno de {', '.join(LAYER_CHOICES)}", err=True)
+        raise typer.Exit(2)
+    missing = [str(p) for p in labelled if not p.exists()]
+    if missing:
+        typer.echo(f"not found / no existe: {', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    result = read_paths(labelled)
     _report_errors(result.errors)
     expected = {}
     for record in result.records:
@@ -119,9 +135,24 @@ def evaluate(
             _report_errors([entries])
             continue
         expected[record.interaction.id] = entries
-    scanner = _load_scanner("US")
-    findings = scanner.scan([r.interaction for r in result.records if r.interaction.id in expected])
+    interactions = [r.interaction for r in result.records if r.interaction.id in expected]
+    chosen = ("rules", "model", "combined") if layers == "all" else (layers,)
+    payloads = {}
+    for layer in chosen:
+        if len(chosen) > 1 and not as_json:
+            typer.echo(f"\n== {layer} ==")
+        payloads[layer] = _evaluate_layer(expected, interactions, layer, as_json, show_errors)
+    if as_json:
+        typer.echo(json.dumps(payloads[chosen[0]] if len(chosen) == 1 else payloads, indent=2))
+
+
+def _evaluate_layer(expected: dict, interactions: list[Interaction], layer: str, as_json: bool, show_errors: bool) -> dict:
+    from qa.evaluation import evaluate as run_evaluation
+
+    scanner = _load_scanner("US", layer)
+    findings = scanner.scan(interactions)
     ev = run_evaluation(expected, findings)
+    payload: dict = {}
     if as_json:
         payload = {
             family.value: {
@@ -138,8 +169,7 @@ def evaluate(
             for family in SCORED_FAMILIES
         }
         payload["compliant"] = {"total": ev.compliant_total, "flagged": len(ev.compliant_flagged)}
-        typer.echo(json.dumps(payload, indent=2))
-        return
+        return payload
     typer.echo(f"{'family':<24} {'int P':>6} {'int R':>6} {'int F1':>6}   {'turn P':>6} {'turn R':>6} {'turn F1':>7}   gold")
     for family in SCORED_FAMILIES:
         i, t = ev.interaction[family], ev.turn[family]
@@ -149,9 +179,10 @@ def evaluate(
         )
     flagged = ev.compliant_flagged
     total_findings = sum(len(v) for v in flagged.values())
+    share = len(flagged) / ev.compliant_total if ev.compliant_total else 0.0
     typer.echo(
         f"\nCompliant interactions / interacciones conformes: {ev.compliant_total}; "
-        f"flagged / con hallazgos: {len(flagged)} ({total_findings} findings)"
+        f"flagged / con hallazgos: {len(flagged)} ({share:.1%}, {total_findings} findings)"
     )
     for iid, items in sorted(flagged.items()):
         typer.echo(f"  {iid}: " + ", ".join(f"{f.rule_id}@{f.turn}" for f in items))
@@ -159,6 +190,7 @@ def evaluate(
         for family in SCORED_FAMILIES:
             if ev.misses[family] or ev.false_alarms[family]:
                 typer.echo(f"{family.value}: missed {ev.misses[family]} false alarms {ev.false_alarms[family]}")
+    return payload
 
 
 def rules(

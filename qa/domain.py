@@ -184,6 +184,10 @@ class Finding(_Frozen):
     span: tuple[int, int] | None = None
     evidence: str = ""
     explanation: str = ""
+    # Extensions of the spec's Finding (extra fields readers ignore): the learned layer's
+    # probability for this family and turn, and whether the finding comes from it alone.
+    confidence: float | None = None
+    learned: bool = False
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ class Hit:
     span: tuple[int, int] | None
     evidence: str
     explanation: str
+    # A learned detector's probability for the family on this turn.
+    confidence: float | None = None
 
 
 class Detector(Protocol):

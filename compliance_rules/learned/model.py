@@ -1,0 +1,274 @@
+"""A trained turn classifier: load it as data, check it, score and explain turns.
+
+The model file is JSON (no pickle: loading it runs no code). Each feature is one
+row ``[name, idf, weight per family...]`` so a reviewer can read and diff it.
+Beside it, ``MODEL_CARD.md`` opens with a YAML block naming the model file's
+SHA-256, version, data version and thresholds; a model whose file does not
+match its card, or whose content does not fit the schema, is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from compliance_rules.learned.features import (
+    READABLE_PREFIXES,
+    TEXT_PREFIXES,
+    TURN_FAMILIES,
+    TurnView,
+    gate_open,
+    text_counts,
+    turn_counts,
+)
+from compliance_rules.text import analyzer_for
+
+SCHEMA = "qa.turn-classifier/1"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_MODEL = "turn_classifier"
+
+
+class ModelError(ValueError):
+    """A model file that cannot be used; the message says which file and why."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelFile(_Strict):
+    schema_: str = Field(alias="schema")
+    version: str = Field(min_length=1)
+    data_version: str = Field(min_length=1)
+    settings: dict
+    families: list[str]
+    intercepts: dict[str, float]
+    thresholds: dict[str, float]
+    features: list[list]
+    examples: dict[str, list[tuple[str, str, str]]]
+
+    @field_validator("schema_")
+    @classmethod
+    def _schema(cls, value: str) -> str:
+        if value != SCHEMA:
+            raise ValueError(f"schema {value!r} is not {SCHEMA!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ModelFile:
+        known = {f.value for f in TURN_FAMILIES}
+        if not self.families or not set(self.families) <= known or len(set(self.families)) != len(self.families):
+            raise ValueError(f"families must be distinct turn families ({sorted(known)})")
+        for name in ("intercepts", "thresholds"):
+            if set(getattr(self, name)) != set(self.families):
+                raise ValueError(f"{name} must name exactly the model's families")
+        for family, value in self.thresholds.items():
+            if not 0.0 < value < 1.0:
+                raise ValueError(f"threshold of {family} must lie strictly between 0 and 1")
+        width = 2 + len(self.families)
+        names = set()
+        for row in self.features:
+            if len(row) != width or not isinstance(row[0], str) or not all(isinstance(v, int | float) for v in row[1:]):
+                raise ValueError(f"feature row {row[:1]} must be [name, idf, one weight per family]")
+            if not all(math.isfinite(v) for v in row[1:]) or row[1] <= 0:
+                raise ValueError(f"feature {row[0]!r} has a non-finite weight or a non-positive idf")
+            names.add(row[0])
+        if len(names) != len(self.features):
+            raise ValueError("feature names must be unique")
+        if not all(math.isfinite(v) for v in self.intercepts.values()):
+            raise ValueError("intercepts must be finite")
+        return self
+
+
+class ModelCard(_Strict):
+    model: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    version: str
+    data_version: str
+    thresholds: dict[str, float]
+
+
+_CARD_BLOCK = re.compile(r"^```yaml\n(.*?)\n```", re.S | re.M)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_card(path: Path) -> ModelCard:
+    if not path.is_file():
+        raise ModelError(f"{path}: model card missing")
+    match = _CARD_BLOCK.search(path.read_text(encoding="utf-8"))
+    if match is None:
+        raise ModelError(f"{path}: the card must open with a ```yaml block (model, sha256, version, data_version, thresholds)")
+    try:
+        return ModelCard.model_validate(yaml.safe_load(match.group(1)))
+    except (yaml.YAMLError, ValidationError) as exc:
+        raise ModelError(f"{path}: invalid card header: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a turn scored as it did: the heaviest n-grams and the nearest training example."""
+
+    ngrams: tuple[str, ...]
+    span: tuple[int, int]
+    example_id: str | None
+    example_text: str | None
+
+
+class TurnModel:
+    """One classifier per family over shared features, loaded from a checked model file."""
+
+    def __init__(self, data: ModelFile, path: Path) -> None:
+        self.path = path
+        self.version = data.version
+        self.data_version = data.data_version
+        self.families = tuple(data.families)
+        self.thresholds = dict(data.thresholds)
+        self.index = {row[0]: i for i, row in enumerate(data.features)}
+        self.names = [row[0] for row in data.features]
+        table = np.asarray([row[1:] for row in data.features], dtype=np.float64).reshape(len(data.features), -1)
+        self.idf = table[:, 0].copy()
+        self.weights = table[:, 1:].copy()
+        self.intercepts = np.asarray([data.intercepts[f] for f in self.families])
+        self.examples = data.examples
+        # Per family, the TF-IDF vectors of its positive training examples, built on first use.
+        self._neighbours: dict[str, list[dict[int, float]]] = {}
+
+    @classmethod
+    def load(cls, path: Path, card: Path | None = None) -> TurnModel:
+        """Load ``path`` after checking it against its card (``MODEL_CARD.md`` beside it by default)."""
+        card_path = card or path.with_name("MODEL_CARD.md")
+        if not path.is_file():
+            raise ModelError(f"{path}: model file missing")
+        header = read_card(card_path)
+        if header.model != path.name:
+            raise ModelError(f"{card_path}: the card describes {header.model!r}, not {path.name!r}")
+        digest = file_sha256(path)
+        if digest != header.sha256:
+            raise ModelError(f"{path}: SHA-256 {digest[:12]}… does not match its card ({header.sha256[:12]}…)")
+        try:
+            data = ModelFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise ModelError(f"{path}: not a valid {SCHEMA} model: {exc}") from None
+        if (header.version, header.data_version, header.thresholds) != (data.version, data.data_version, data.thresholds):
+            raise ModelError(f"{path}: version, data version or thresholds differ from its card {card_path.name}")
+        return cls(data, path)
+
+    def vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and L2-normalised TF-IDF values of the known features in ``counts``."""
+        pairs = [(self.index[name], count) for name, count in counts.items() if name in self.index]
+        if not pairs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+        tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
+        values = (1.0 + np.log(tf)) * self.idf[idx]
+        norm = math.sqrt(float(values @ values))
+        return idx, values / norm if norm else values
+
+    def score(self, view: TurnView) -> dict[str, float]:
+        """Probability per family of the families whose gate is open for this turn."""
+        idx, values = self.vector(turn_counts(view))
+        logits = values @ self.weights[idx] + self.intercepts
+        return {
+            family: 1.0 / (1.0 + math.exp(-float(logit)))
+            for family, logit in zip(self.families, logits, strict=True)
+            if gate_open(family, view)
+        }
+
+    def flagged(self, scores: dict[str, float], family: str) -> bool:
+        return family in scores and scores[family] >= self.thresholds[family]
+
+    def explain(self, view: TurnView, family: str) -> Explanation:
+        column = self.families.index(family)
+        idx, values = self.vector(turn_counts(view))
+        contributions = values * self.weights[idx, column]
+        order = np.argsort(-contributions)
+        ngrams: list[str] = []
+        for position in order:
+            if contributions[position] <= 0 or len(ngrams) == 3:
+                break
+            name = self.names[idx[position]]
+            if name.startswith(READABLE_PREFIXES):
+                words = name[2:]
+                if words not in ngrams:
+                    ngrams.append(words)
+        span = _span_of(view, ngrams)
+        example = self.nearest(view, family)
+        return Explanation(tuple(ngrams), span, example[0] if example else None, example[1] if example else None)
+
+    def nearest(self, view: TurnView, family: str) -> tuple[str, str] | None:
+        """The positive training example of ``family`` closest to the turn's own words (cosine)."""
+        examples = self.examples.get(family) or []
+        if not examples:
+            return None
+        vectors = self._neighbours.get(family)
+        if vectors is None:
+            vectors = [self._text_vector(text_counts(analyzer_for(lang).analyze(text))) for _, lang, text in examples]
+            self._neighbours[family] = vectors
+        target = self._text_vector(text_counts(view.text))
+        best, best_score = None, 0.0
+        for position, vector in enumerate(vectors):
+            similarity = sum(value * vector.get(i, 0.0) for i, value in target.items())
+            if similarity > best_score:
+                best, best_score = position, similarity
+        if best is None:
+            return None
+        ident, _, text = examples[best]
+        return ident, text
+
+    def _text_vector(self, counts: dict[str, float]) -> dict[int, float]:
+        own = {name: count for name, count in counts.items() if name.startswith(TEXT_PREFIXES)}
+        idx, values = self.vector(own)
+        return dict(zip(idx.tolist(), values.tolist(), strict=True))
+
+
+def _span_of(view: TurnView, ngrams: list[str]) -> tuple[int, int]:
+    """The clause of the turn holding the heaviest readable n-gram (the whole turn if none)."""
+    tokens = view.text.tokens
+    raw = view.text.raw
+    if not tokens:
+        return 0, len(raw)
+    anchor = None
+    for ngram in ngrams:
+        parts = ngram.split()
+        for i in range(len(tokens) - len(parts) + 1):
+            window = tokens[i : i + len(parts)]
+            if all(part in (t.norm, t.lemma) for part, t in zip(parts, window, strict=True)):
+                anchor = (i, i + len(parts) - 1)
+                break
+        if anchor:
+            break
+    if anchor is None:
+        return tokens[0].start, tokens[-1].end
+    first, last = anchor
+    while first > 0 and first > anchor[0] - 20 and not _SENTENCE_BREAK.search(raw[tokens[first - 1].end : tokens[first].start]):
+        first -= 1
+    while (
+        last < len(tokens) - 1
+        and last < anchor[1] + 20
+        and not _SENTENCE_BREAK.search(raw[tokens[last].end : tokens[last + 1].start])
+    ):
+        last += 1
+    return tokens[first].start, tokens[last].end
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?¡¿;]")
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str = DEFAULT_MODEL, directory: Path = MODELS_DIR) -> TurnModel:
+    """The model ``name`` (a folder of the models directory), loaded and checked once per process."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ModelError(f"model name {name!r} must be lower-case letters, digits and underscores")
+    return TurnModel.load(directory / name / "model.json")
