@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards.i18n import label
+from dashboards.i18n import label, t
 from dashboards.state import lang, tr
 from qa.views.interactions import highlight_segments
 
@@ -119,13 +119,23 @@ def transcript_html(turns, findings, focus_id: int | None = None) -> str:
     return "".join(parts)
 
 
+def confidence_text(value: float) -> str:
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if lang() == "es" else text
+
+
 def finding_card(f, *, focus: bool = False) -> str:
     border = ' style="border-color:#c0392b"' if focus else ""
     state = label("state", getattr(f, "review_state", None) or "new", lang())
+    confidence = getattr(f, "confidence", None)
+    model = ""
+    if confidence is not None:
+        key = "f.learned" if getattr(f, "learned", False) else "f.model_agrees"
+        model = f'<span class="cite">{html.escape(t(key, lang(), c=confidence_text(confidence)))}</span><br>'
     return (
         f'<div class="qa-finding"{border}>{severity_badge(f.severity)} '
         f"<b>{html.escape(label('fam', f.family, lang()))}</b> · {html.escape(state)}<br>"
-        f'<span class="rule">{html.escape(f.rule_id)}</span><br>'
+        f'<span class="rule">{html.escape(f.rule_id)}</span><br>{model}'
         f'<span class="cite">{html.escape(f.citation)}</span><br>'
         f"<i>«{html.escape(f.evidence)}»</i><br>{html.escape(f.explanation)}</div>"
     )

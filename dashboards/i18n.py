@@ -159,6 +159,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "q.saved": ("Guardado: {state}. Puntuación {before} → {after}.", "Saved: {state}. Score {before} → {after}."),
     "q.conflict": ("Otra persona revisó este hallazgo; se recargó.", "Someone else reviewed this finding; it was reloaded."),
     "q.rule_precision": ("Precisión de la regla", "Rule precision"),
+    "q.learned": ("aprendido {c}", "learned {c}"),
+    "f.learned": ("Hallazgo del modelo aprendido, confianza {c}", "Learned-model finding, confidence {c}"),
+    "f.model_agrees": ("El modelo aprendido coincide, confianza {c}", "The learned model agrees, confidence {c}"),
     "q.interaction_score": ("Puntuación de la interacción", "Interaction score"),
     "q.no_lower": ("Ya tiene la gravedad más baja.", "Already at the lowest severity."),
     # Rules

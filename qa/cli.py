@@ -22,6 +22,7 @@ app = typer.Typer(
 # Modules that add commands to ``app``; each defines ``register(app)``.
 _COMMAND_MODULES = (
     "qa.cli_scan",
+    "qa.cli_train",
     "qa.cli_ingest",
     "qa.cli_report",
     "qa.cli_demo",

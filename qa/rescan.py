@@ -113,11 +113,12 @@ def apply_rescan(session: Session, result: TaskResult, scorecard: Scorecard, sca
             if row is None:
                 new_rows.append(repo.finding_row(outcome.key, finding, version, now))
                 continue
-            row.severity, row.citation, row.explanation, row.evidence = (
+            row.severity, row.citation, row.explanation, row.evidence, row.confidence = (
                 finding.severity,
                 finding.citation,
                 finding.explanation,
                 finding.evidence,
+                finding.confidence,
             )
             if not row.active:
                 row.active, row.raised_version, row.raised_at, row.dropped_version, row.dropped_at = (

@@ -61,6 +61,13 @@ def _decide(item: reviews.QueueItem, decision: str, score_before) -> None:
     state.data_changed()
 
 
+def _learned_mark(item) -> str:  # noqa: ANN001
+    """Learned findings are marked in the picker with their confidence."""
+    if not item.learned or item.confidence is None:
+        return ""
+    return " · " + state.tr("q.learned", c=ui.confidence_text(item.confidence))
+
+
 def _go(pos: int) -> None:
     st.session_state["q_pos"] = pos
 
@@ -86,7 +93,7 @@ def queue_panel() -> None:
     nav = st.columns([1, 4, 1])
     nav[0].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
                   on_click=_go, args=(pos - 1,))  # fmt: skip
-    labels = {i: f"{i + 1}. {label('sev', q.severity, lang)} · {q.rule_id} · {q.interaction}" for i, q in enumerate(queue)}
+    labels = {i: f"{i + 1}. {label('sev', q.severity, lang)} · {q.rule_id}{_learned_mark(q)} · {q.interaction}" for i, q in enumerate(queue)}
     nav[1].selectbox(state.tr("q.pick"), list(labels), index=pos, format_func=labels.get, label_visibility="collapsed",
                      key=f"q_pick_{pos}_{item.finding_id}",
                      on_change=lambda k=f"q_pick_{pos}_{item.finding_id}": _go(st.session_state[k]))  # fmt: skip

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, MetaData, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from qa.storage.types import JSONDoc, UTCDateTime, utcnow
@@ -212,6 +212,9 @@ class Finding(Base):
     span_end: Mapped[int | None] = mapped_column(Integer)
     evidence: Mapped[str] = mapped_column(Text, default="")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # The learned layer's probability for this family and turn; learned: raised by the model alone.
+    confidence: Mapped[float | None] = mapped_column(Float)
+    learned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     raised_version: Mapped[str] = mapped_column(String(128))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

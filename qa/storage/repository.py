@@ -272,6 +272,8 @@ def finding_row(interaction_pk: int, f: DomainFinding, version: str, now: dateti
         "span_end": f.span[1] if f.span else None,
         "evidence": f.evidence,
         "explanation": f.explanation,
+        "confidence": f.confidence,
+        "learned": f.learned,
         "active": True,
         "raised_version": version,
         "raised_at": now,

@@ -57,6 +57,8 @@ class FindingView:
     review_version: int
     dispute_status: str | None
     counts: bool  # counts towards the score
+    learned: bool = False  # raised by the learned layer alone
+    confidence: float | None = None  # the learned layer's probability, also on a rule finding it agrees with
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,8 @@ def interaction_findings(
                 version or 0,
                 dispute,
                 finding.active and state != "dismissed" and dispute != "overturned",
+                bool(finding.learned),
+                finding.confidence,
             )
         )
     return out

@@ -81,6 +81,8 @@ class QueueItem:
     explanation: str
     turn: int | None
     start: float | None
+    learned: bool = False  # raised by the learned layer alone
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,7 +225,11 @@ def review_history(session: Session, principal: Principal, finding_id: int) -> l
 def review_queue(
     session: Session, principal: Principal, filters: QueueFilter | None = None, *, limit: int = 100, offset: int = 0
 ) -> list[QueueItem]:
-    """Active findings awaiting review: most severe first, then oldest interaction, then rule id."""
+    """Active findings awaiting review.
+
+    Most severe first; within a severity, rule findings before learned ones and learned ones by
+    falling confidence; then the oldest interaction and the rule id.
+    """
     require(principal, Right.REVIEW)
     filters = filters or QueueFilter()
     f, i, r = m.Finding, m.Interaction, FindingReview
@@ -245,7 +251,14 @@ def review_queue(
         .outerjoin(m.Agent, m.Agent.id == i.agent_id)
         .outerjoin(m.Team, m.Team.id == i.team_id)
         .where(f.active.is_(True), visible_interactions(principal), state.in_([str(s) for s in filters.states]))
-        .order_by(case({"critical": 0, "major": 1, "minor": 2}, value=severity, else_=3), i.started_at, f.rule_id, f.id)
+        .order_by(
+            case({"critical": 0, "major": 1, "minor": 2}, value=severity, else_=3),
+            f.learned,
+            case((f.learned.is_(True), -func.coalesce(f.confidence, 0.0)), else_=0.0),
+            i.started_at,
+            f.rule_id,
+            f.id,
+        )
         .limit(limit)
         .offset(offset)
     )
@@ -284,6 +297,8 @@ def review_queue(
                 finding.explanation,
                 finding.turn,
                 finding.start,
+                bool(finding.learned),
+                finding.confidence,
             )
         )
     return items

@@ -1,0 +1,127 @@
+"""The learned layer: reproducible training, a model refused unless it matches its card,
+learned findings with confidence and nearest example, the negation veto, and the merge with
+rule findings."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.compliance.helpers import call
+
+from compliance_rules import Scanner
+from compliance_rules.learned.corpus import DEFAULT_MANIFEST, Corpus, read_authored
+from compliance_rules.learned.features import TurnView, gate_open
+from compliance_rules.learned.model import MODELS_DIR, ModelError, TurnModel, file_sha256, read_card
+from compliance_rules.learned.train import Settings, _matrix, _vocabulary, choose_threshold, train, write_card, write_model
+from compliance_rules.text import analyzer_for
+from qa.domain import Family
+
+SHIPPED = MODELS_DIR / "turn_classifier"
+
+
+@pytest.fixture(scope="module")
+def small_corpus() -> Corpus:
+    root = DEFAULT_MANIFEST.parent
+    files = sorted(root.glob("raw/*/part01.jsonl"))
+    examples, problems = read_authored(files, root)
+    assert examples and len(examples) > 300
+    return Corpus(examples, files, problems)
+
+
+def test_training_is_deterministic(small_corpus, tmp_path):
+    settings = Settings(folds=3)
+    first, metrics = train(small_corpus, settings)
+    second, _ = train(small_corpus, settings)
+    assert first == second
+    assert first["version"].startswith("tc-") and first["data_version"] == small_corpus.data_version
+    path = write_model(first, tmp_path / "a")
+    write_card(path, first, metrics, small_corpus)
+    again = write_model(second, tmp_path / "b")
+    assert path.read_bytes() == again.read_bytes()
+    # The written file loads, matches its card and scores as the training pipeline does.
+    model = TurnModel.load(path)
+    assert model.version == first["version"]
+
+
+def test_scores_match_the_training_pipeline(small_corpus):
+    """The scanner's TF-IDF and logistic scores equal scikit-learn's on the same features."""
+    from compliance_rules.learned.features import turn_counts
+    from sklearn.linear_model import LogisticRegression
+
+    examples = small_corpus.examples[:200]
+    counts = [turn_counts(e.view()) for e in examples]
+    rows = np.arange(len(examples))
+    vocab, idf = _vocabulary(counts, rows, 1)
+    x = _matrix(counts, rows, vocab, idf)
+    y = np.asarray([e.labels["threat"] for e in examples], dtype=int)
+    fitted = LogisticRegression(C=8.0, solver="liblinear", random_state=13).fit(x, y)
+    names = sorted(vocab, key=vocab.__getitem__)
+    doc = {
+        "schema": "qa.turn-classifier/1", "version": "t", "data_version": "d", "settings": {}, "families": ["threat"],
+        "intercepts": {"threat": float(fitted.intercept_[0])}, "thresholds": {"threat": 0.5},
+        "features": [[n, float(idf[i]), float(fitted.coef_[0][i])] for i, n in enumerate(names)], "examples": {"threat": []},
+    }  # fmt: skip
+    from compliance_rules.learned.model import ModelFile
+
+    model = TurnModel(ModelFile.model_validate(doc), Path("memory"))
+    expected = fitted.predict_proba(x)[:, 1]
+    got = [model.score(e.view())["threat"] for e in examples]
+    assert np.allclose(got, expected, atol=1e-9)
+
+
+def test_threshold_is_the_lowest_score_reaching_the_precision_target():
+    scores = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    truth = np.array([1, 1, 1, 0, 1, 0, 0])
+    threshold, precision, recall, met = choose_threshold(scores, truth, 0.75)
+    assert (threshold, precision, recall, met) == (0.6, 0.8, 1.0, True)
+    threshold, _, _, met = choose_threshold(scores, np.array([0, 1, 0, 0, 0, 0, 0]), 0.9)
+    assert not met and threshold == 0.9
+
+
+def _copy_model(tmp_path: Path) -> Path:
+    target = tmp_path / "turn_classifier"
+    shutil.copytree(SHIPPED, target)
+    return target / "model.json"
+
+
+def test_a_model_that_does_not_match_its_card_is_refused(tmp_path):
+    path = _copy_model(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"threshold', '"threshold', 1) + " ", encoding="utf-8")
+    with pytest.raises(ModelError, match="does not match its card"):
+        TurnModel.load(path)
+
+
+def test_a_model_outside_the_schema_is_refused_even_with_a_matching_card(tmp_path):
+    path = _copy_model(tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["features"][0] = [document["features"][0][0], float("nan"), *document["features"][0][2:]]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    card = path.with_name("MODEL_CARD.md")
+    header = read_card(card)
+    card.write_text(card.read_text(encoding="utf-8").replace(header.sha256, file_sha256(path)), encoding="utf-8")
+    with pytest.raises(ModelError, match="not a valid qa.turn-classifier/1 model"):
+        TurnModel.load(path)
+
+
+def test_a_card_with_other_thresholds_is_refused(tmp_path):
+    path = _copy_model(tmp_path)
+    card = path.with_name("MODEL_CARD.md")
+    header = read_card(card)
+    family, value = next(iter(header.thresholds.items()))
+    card.write_text(card.read_text(encoding="utf-8").replace(f"{family}: {value}", f"{family}: 0.0101", 1), encoding="utf-8")
+    with pytest.raises(ModelError, match="differ from its card"):
+        TurnModel.load(path)
+
+
+def test_gates_follow_the_law():
+    text = analyzer_for("en").analyze("your balance is past due")
+    view = TurnView(text, None, "other", "spouse", frozenset(), "call", "US-NY")
+    assert not gate_open(Family.THIRD_PARTY_DISCLOSURE, view)  # a US spouse counts as the consumer
+    assert gate_open(Family.THIRD_PARTY_DISCLOSURE, TurnView(text, None, "other", "spouse", frozenset(), "call", "CO"))
+    assert not gate_open(Family.CEASE_VIOLATION, view)
+    assert gate_open(Family.CEASE_VIOLATION, TurnView(text, None, "consumer", "consumer", frozenset({"stop"}), "call", "US"))
