@@ -4,7 +4,7 @@ A turn is seen through the scanner's own text analysis (normalised words,
 lemmas), so chat shorthand, masked profanity and missing accents look the
 same to the model as to the rules. Features:
 
-- ``w:`` normalised words, ``l:`` lemmas, ``b:`` lemma bigrams of the turn;
+- ``w:`` normalised words, ``n:`` their bigrams, ``l:`` lemmas, ``b:`` lemma bigrams of the turn;
 - ``c:`` character 3–5-grams inside each normalised word (misspellings, ASR);
 - ``p:`` lemmas and ``q:`` lemma bigrams of the turn before it;
 - ``s:`` the dialogue state: whom the collector addresses, the requests
@@ -32,8 +32,8 @@ TURN_FAMILIES: tuple[Family, ...] = (
 PARTIES = ("consumer", "unconfirmed", "third_party", "spouse", "guarantor", "voicemail")
 REQUESTS = ("stop", "attorney", "dispute", "channel")
 # Feature prefixes a reader can recognise as words of the turn (used in explanations).
-TEXT_PREFIXES = ("w:", "l:", "b:", "c:")
-READABLE_PREFIXES = ("w:", "l:", "b:")
+TEXT_PREFIXES = ("w:", "n:", "l:", "b:", "c:")
+READABLE_PREFIXES = ("w:", "n:", "l:", "b:")
 
 
 @dataclass(frozen=True)
@@ -75,41 +75,56 @@ def _lemmas(text: AnalyzedText) -> list[str]:
     return [part for token in text.tokens for part in token.lemma.split() if part]
 
 
+def word_features(word: str) -> list[str]:
+    """The ``w:`` feature of one normalised word and its character 3–5-grams (``c:``), with repeats."""
+    padded = f" {word} "
+    return ["w:" + word, *("c:" + padded[i : i + size] for size in (3, 4, 5) for i in range(len(padded) - size + 1))]
+
+
+def phrase_features(text: AnalyzedText) -> list[str]:
+    """The turn's word bigrams (``n:``), lemmas (``l:``) and lemma bigrams (``b:``), with repeats."""
+    words = _words(text)
+    lemmas = _lemmas(text)
+    names = [f"n:{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+    names.extend("l:" + lemma for lemma in lemmas)
+    names.extend(f"b:{first} {second}" for first, second in zip(lemmas, lemmas[1:], strict=False))
+    return names
+
+
+def context_features(view: TurnView) -> list[str]:
+    """Every feature of ``view`` beyond the per-word ones, with repeats: phrases, previous turn, state."""
+    names = phrase_features(view.text)
+    if view.previous is not None:
+        before = _lemmas(view.previous)
+        names.extend("p:" + lemma for lemma in before)
+        names.extend(f"q:{first} {second}" for first, second in zip(before, before[1:], strict=False))
+    names += ["s:party=" + view.party, "s:prev=" + view.previous_speaker, "s:channel=" + view.channel]
+    names.extend("s:req=" + request for request in sorted(view.requests))
+    if view.requests:
+        names.append("s:req=any")
+    return names
+
+
 def text_counts(text: AnalyzedText) -> Counter[str]:
     """Counts of the turn's own features (``w:``, ``l:``, ``b:``, ``c:``)."""
     counts: Counter[str] = Counter()
-    words = _words(text)
-    lemmas = _lemmas(text)
-    for word in words:
-        counts["w:" + word] += 1
-        padded = f" {word} "
-        for size in (3, 4, 5):
-            for i in range(len(padded) - size + 1):
-                counts["c:" + padded[i : i + size]] += 1
-    for lemma in lemmas:
-        counts["l:" + lemma] += 1
-    for first, second in zip(lemmas, lemmas[1:], strict=False):
-        counts[f"b:{first} {second}"] += 1
+    for word in _words(text):
+        counts.update(word_features(word))
+    counts.update(phrase_features(text))
     return counts
 
 
 def turn_counts(view: TurnView) -> Counter[str]:
     """Raw counts of every feature of ``view``."""
-    counts = text_counts(view.text)
-    if view.previous is not None:
-        lemmas = _lemmas(view.previous)
-        for lemma in lemmas:
-            counts["p:" + lemma] += 1
-        for first, second in zip(lemmas, lemmas[1:], strict=False):
-            counts[f"q:{first} {second}"] += 1
-    counts["s:party=" + view.party] = 1
-    counts["s:prev=" + view.previous_speaker] = 1
-    counts["s:channel=" + view.channel] = 1
-    for request in sorted(view.requests):
-        counts["s:req=" + request] = 1
-    if view.requests:
-        counts["s:req=any"] = 1
+    counts: Counter[str] = Counter()
+    for word in _words(view.text):
+        counts.update(word_features(word))
+    counts.update(context_features(view))
     return counts
+
+
+def words_of(text: AnalyzedText) -> list[str]:
+    return _words(text)
 
 
 def weight(count: float) -> float:

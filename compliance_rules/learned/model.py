@@ -26,9 +26,12 @@ from compliance_rules.learned.features import (
     TEXT_PREFIXES,
     TURN_FAMILIES,
     TurnView,
+    context_features,
     gate_open,
     text_counts,
     turn_counts,
+    word_features,
+    words_of,
 )
 from compliance_rules.text import analyzer_for
 
@@ -142,6 +145,8 @@ class TurnModel:
         self.weights = table[:, 1:].copy()
         self.intercepts = np.asarray([data.intercepts[f] for f in self.families])
         self.examples = data.examples
+        # Per word, the indices of its known ``w:`` and ``c:`` features (the hot path of scoring).
+        self._word_index: dict[str, tuple[int, ...]] = {}
         # Per family, the TF-IDF vectors of its positive training examples, built on first use.
         self._neighbours: dict[str, list[dict[int, float]]] = {}
 
@@ -176,10 +181,33 @@ class TurnModel:
         norm = math.sqrt(float(values @ values))
         return idx, values / norm if norm else values
 
+    def _word_indices(self, word: str) -> tuple[int, ...]:
+        known = self._word_index.get(word)
+        if known is None:
+            index = self.index
+            known = tuple(index[name] for name in word_features(word) if name in index)
+            if len(self._word_index) < 200_000:
+                self._word_index[word] = known
+        return known
+
+    def _indexed_counts(self, view: TurnView) -> tuple[np.ndarray, np.ndarray]:
+        """Feature indices and counts: :func:`turn_counts` restricted to the vocabulary, without names per word."""
+        ids: list[int] = []
+        for word in words_of(view.text):
+            ids.extend(self._word_indices(word))
+        index = self.index
+        ids.extend(index[name] for name in context_features(view) if name in index)
+        return np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
+
     def score(self, view: TurnView) -> dict[str, float]:
         """Probability per family of the families whose gate is open for this turn."""
-        idx, values = self.vector(turn_counts(view))
-        logits = values @ self.weights[idx] + self.intercepts
+        idx, counts = self._indexed_counts(view)
+        if len(idx):
+            values = (1.0 + np.log(counts)) * self.idf[idx]
+            values /= math.sqrt(float(values @ values))
+            logits = values @ self.weights[idx] + self.intercepts
+        else:
+            logits = self.intercepts
         return {
             family: 1.0 / (1.0 + math.exp(-float(logit)))
             for family, logit in zip(self.families, logits, strict=True)

@@ -29,7 +29,7 @@ from compliance_rules.learned.model import SCHEMA, file_sha256
 @dataclass(frozen=True)
 class Settings:
     seed: int = 13
-    c: float = 8.0  # inverse L2 strength of every family's regression
+    c: float = 16.0  # inverse L2 strength of every family's regression
     min_df: int = 2  # a feature must occur in this many training examples
     folds: int = 5
     target_precision: float = 0.90

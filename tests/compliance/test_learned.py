@@ -58,7 +58,7 @@ def test_scores_match_the_training_pipeline(small_corpus):
     vocab, idf = _vocabulary(counts, rows, 1)
     x = _matrix(counts, rows, vocab, idf)
     y = np.asarray([e.labels["threat"] for e in examples], dtype=int)
-    fitted = LogisticRegression(C=8.0, solver="liblinear", random_state=13).fit(x, y)
+    fitted = LogisticRegression(C=16.0, solver="liblinear", random_state=13).fit(x, y)
     names = sorted(vocab, key=vocab.__getitem__)
     doc = {
         "schema": "qa.turn-classifier/1", "version": "t", "data_version": "d", "settings": {}, "families": ["threat"],
@@ -125,3 +125,30 @@ def test_gates_follow_the_law():
     assert gate_open(Family.THIRD_PARTY_DISCLOSURE, TurnView(text, None, "other", "spouse", frozenset(), "call", "CO"))
     assert not gate_open(Family.CEASE_VIOLATION, view)
     assert gate_open(Family.CEASE_VIOLATION, TurnView(text, None, "consumer", "consumer", frozenset({"stop"}), "call", "US"))
+
+
+def _finding(rule_id: str, family: str, turn: int, *, learned: bool = False, confidence: float | None = None):
+    from qa.domain import Finding
+
+    return Finding(
+        interaction_id="i", rule_id=rule_id, family=family, severity="major", jurisdiction="CO", citation="c",
+        turn=turn, learned=learned, confidence=confidence,
+    )  # fmt: skip
+
+
+def test_a_rule_and_the_model_on_the_same_turn_make_one_finding_with_the_rule_id():
+    from compliance_rules.engine import merge_learned
+
+    merged = merge_learned(
+        [
+            _finding("CO-threat", "threat", 3),
+            _finding("CO-ML-threat", "threat", 3, learned=True, confidence=0.91),
+            _finding("CO-ML-threat", "threat", 5, learned=True, confidence=0.77),
+            _finding("CO-ML-false-claim", "false_claim", 3, learned=True, confidence=0.88),
+        ]
+    )
+    assert [(f.rule_id, f.turn, f.learned, f.confidence) for f in merged] == [
+        ("CO-threat", 3, False, 0.91),
+        ("CO-ML-threat", 5, True, 0.77),
+        ("CO-ML-false-claim", 3, True, 0.88),
+    ]
