@@ -104,10 +104,13 @@ LAYER_CHOICES = ("rules", "model", "combined", "all")
 
 
 def evaluate(
-    labelled: Annotated[list[Path], typer.Argument(help="Labelled sets (.jsonl with 'expected'), scored as one batch. / Conjuntos etiquetados.")],
+    labelled: Annotated[
+        list[Path], typer.Argument(help="Labelled sets (.jsonl with 'expected'), scored as one batch. / Conjuntos etiquetados.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON. / Resultados en JSON.")] = False,
     show_errors: Annotated[
-        bool, typer.Option("--show-errors", help="List missed and false-alarm interactions per family. / Lista omisiones y falsas alarmas.")
+        bool,
+        typer.Option("--show-errors", help="List missed and false-alarm interactions per family. / Lista omisiones y falsas alarmas"),
     ] = False,
     layers: Annotated[
         str,

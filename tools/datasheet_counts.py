@@ -33,13 +33,16 @@ def counts_markdown() -> str:
     labelled = [e for e in corpus.examples if e.source == "labelled"]
     lines = [
         f"Data version `{corpus.data_version}`: {len(corpus.examples)} collector turns, {len(authored)} authored and "
-        f"{len(labelled)} cut from the labelled interaction sets. Records refused or relabelled on reading: {len(corpus.problems)}.",
+        f"{len(labelled)} cut from the labelled interaction sets. "
+        f"Records refused or relabelled on reading: {len(corpus.problems)}.",
         "",
         "Authored turns per label, language and style (a turn may carry two labels; `compliant` counts turns without one):",
         "",
     ]
+
     def label_of(e):  # noqa: ANN001, ANN202
         return [f for f in FAMILY_NAMES if e.labels.get(f)] or ["compliant"]
+
     keys = [f"{lang} · {style}" for lang in ("es", "en") for style in ("clean", "asr", "chat")]
     grid = Counter((label, f"{e.language} · {e.style}") for e in authored for label in label_of(e))
     lines += _table("label", [*FAMILY_NAMES, "compliant"], keys, lambda r, c: grid[(r, c)])
@@ -58,7 +61,12 @@ def counts_markdown() -> str:
     lines += ["", "Dialogue state of authored turns: " + ", ".join(f"{p} {n}" for p, n in parties.most_common())
               + "; standing requests: " + ", ".join(f"{r} {n}" for r, n in requests.most_common()) + "."]  # fmt: skip
     grid = Counter(label for e in labelled for label in label_of(e))
-    lines += ["", "Turns cut from the labelled interaction sets: " + ", ".join(f"{k} {grid[k]}" for k in [*FAMILY_NAMES, "compliant"]) + "."]
+    lines += [
+        "",
+        "Turns cut from the labelled interaction sets: "
+        + ", ".join(f"{k} {grid[k]}" for k in [*FAMILY_NAMES, "compliant"])
+        + ".",
+    ]
     return "\n".join(lines)
 
 

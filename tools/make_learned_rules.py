@@ -34,36 +34,57 @@ SUFFIX = {
 }
 TITLE = {
     "threat": ("Amenaza reconocida por el modelo aprendido", "Threat recognised by the learned model"),
-    "abusive_language": ("Lenguaje ofensivo reconocido por el modelo aprendido", "Abusive language recognised by the learned model"),
+    "abusive_language": (
+        "Lenguaje ofensivo reconocido por el modelo aprendido",
+        "Abusive language recognised by the learned model",
+    ),
     "false_claim": ("Afirmación falsa reconocida por el modelo aprendido", "False claim recognised by the learned model"),
-    "third_party_disclosure": ("Revelación a terceros reconocida por el modelo aprendido", "Third-party disclosure recognised by the learned model"),
-    "cease_violation": ("Cobro tras pedido de cese reconocido por el modelo aprendido", "Collecting after a cease request, recognised by the learned model"),
+    "third_party_disclosure": (
+        "Revelación a terceros reconocida por el modelo aprendido",
+        "Third-party disclosure recognised by the learned model",
+    ),
+    "cease_violation": (
+        "Cobro tras pedido de cese reconocido por el modelo aprendido",
+        "Collecting after a cease request, recognised by the learned model",
+    ),
 }
 MESSAGE = {
     "threat": (
-        "El modelo aprendido reconoce una amenaza o intimidación (daño, cárcel, embargo sin orden, exposición, represalias contra la familia o el trabajo).",
-        "The learned model recognises a threat or intimidation (harm, jail, seizure without an order, exposure, reprisals through family or work).",
+        "El modelo aprendido reconoce una amenaza o intimidación (daño, cárcel, embargo sin orden, exposición, "
+        "represalias contra la familia o el trabajo).",
+        "The learned model recognises a threat or intimidation (harm, jail, seizure without an order, exposure, "
+        "reprisals through family or work).",
     ),
     "abusive_language": (
         "El modelo aprendido reconoce insultos, groserías o humillación del gestor hacia el consumidor.",
         "The learned model recognises insults, profanity or humiliation of the consumer by the collector.",
     ),
     "false_claim": (
-        "El modelo aprendido reconoce una afirmación falsa o engañosa sobre autoridad, proceso judicial, monto, cargos o efectos de la deuda.",
-        "The learned model recognises a false or misleading statement about authority, legal process, amount, fees or consequences of the debt.",
+        "El modelo aprendido reconoce una afirmación falsa o engañosa sobre autoridad, proceso judicial, monto, "
+        "cargos o efectos de la deuda.",
+        "The learned model recognises a false or misleading statement about authority, legal process, amount, "
+        "fees or consequences of the debt.",
     ),
     "third_party_disclosure": (
         "El modelo aprendido reconoce que el gestor revela la deuda o presiona a alguien que no es el consumidor confirmado.",
-        "The learned model recognises the collector revealing the debt to, or pressing, someone who is not the confirmed consumer.",
+        "The learned model recognises the collector revealing the debt to, or pressing, someone who is not the "
+        "confirmed consumer.",
     ),
     "cease_violation": (
-        "El modelo aprendido reconoce que el gestor sigue cobrando después de que el consumidor pidió cesar, dijo tener abogado o disputó la deuda.",
-        "The learned model recognises the collector pressing for payment after the consumer asked to stop, named a lawyer or disputed the debt.",
+        "El modelo aprendido reconoce que el gestor sigue cobrando después de que el consumidor pidió cesar, dijo "
+        "tener abogado o disputó la deuda.",
+        "The learned model recognises the collector pressing for payment after the consumer asked to stop, named "
+        "a lawyer or disputed the debt.",
     ),
 }
-OPENER = {"es": "agent: Buenas tardes, ¿me comunica con el señor Ibáñez?", "en": "agent: Good afternoon, may I speak with Robin Hale?"}
-CONFIRM = {"es": ["agent: Buenos días, ¿hablo con la señora Quintero?", "consumer: Sí, con ella."],
-           "en": ["agent: Good morning, is this Casey Lund?", "consumer: Yes, this is Casey."]}
+OPENER = {
+    "es": "agent: Buenas tardes, ¿me comunica con el señor Ibáñez?",
+    "en": "agent: Good afternoon, may I speak with Robin Hale?",
+}
+CONFIRM = {
+    "es": ["agent: Buenos días, ¿hablo con la señora Quintero?", "consumer: Sí, con ella."],
+    "en": ["agent: Good morning, is this Casey Lund?", "consumer: Yes, this is Casey."],
+}
 
 
 def candidates(family: str, language: str, kind: str) -> list[str | ExampleInteraction]:
@@ -95,7 +116,10 @@ def rule_document(jurisdiction: str, family: str, source, violating: list, lawfu
         "title": {"es": title[0], "en": title[1]},
         "message": {"es": message[0], "en": message[1]},
         "detector": "classifier.v1",
-        "params": {"model": "turn_classifier", "lexicons": lexicons if family in ("threat", "abusive_language", "false_claim") else []},
+        "params": {
+            "model": "turn_classifier",
+            "lexicons": lexicons if family in ("threat", "abusive_language", "false_claim") else [],
+        },
         "examples": {"violating": violating, "lawful": lawful},
     }
 
@@ -134,7 +158,10 @@ def main() -> int:
                 if ok and len(kept[kind]) < need:
                     kept[kind].append(example if isinstance(example, str) else example.model_dump(exclude_defaults=True))
         if len(kept["violating"]) < 3 or len(kept["lawful"]) < 2:
-            print(f"{rule.id}: only {len(kept['violating'])} violating / {len(kept['lawful'])} lawful candidates pass; left out", file=sys.stderr)
+            print(
+                f"{rule.id}: only {len(kept['violating'])} violating / {len(kept['lawful'])} lawful candidates pass; left out",
+                file=sys.stderr,
+            )
             (PACKS_DIR / pack / f"learned-{SUFFIX[family]}.yaml").unlink()
             failures += 1
             continue

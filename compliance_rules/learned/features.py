@@ -10,7 +10,14 @@ same to the model as to the rules. Features:
 - ``s:`` the dialogue state: whom the collector addresses, the requests
   standing, who spoke before, the channel.
 
-Values are sublinear TF × IDF, L2-normalised over the whole vector.
+Values are sublinear TF × IDF, L2-normalised within each block — the turn's
+own words, the turn before, the state — and the block then scaled by the
+family's weight for it: context counts only where the law makes it count
+(threats, insults and false claims are judged on the collector's words alone,
+disclosure and cease violations also on who is listening and what was asked).
+The words' block is divided by at least ``TEXT_NORM_FLOOR``, so a two-word turn
+("está bien", "go ahead") carries less evidence than a sentence instead of
+having its few n-grams blown up to unit length.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from compliance_rules.text import AnalyzedText
 from qa.domain import Family
@@ -34,6 +43,38 @@ REQUESTS = ("stop", "attorney", "dispute", "channel")
 # Feature prefixes a reader can recognise as words of the turn (used in explanations).
 TEXT_PREFIXES = ("w:", "n:", "l:", "b:", "c:")
 READABLE_PREFIXES = ("w:", "n:", "l:", "b:")
+#: Feature blocks, each L2-normalised on its own: 0 the turn's words, 1 the turn before, 2 the state.
+BLOCKS = ("text", "previous", "state")
+
+
+def block_of(name: str) -> int:
+    return 2 if name.startswith("s:") else 1 if name.startswith(("p:", "q:")) else 0
+
+
+#: Smallest norm the words' block is divided by (about the norm of an eight-word turn).
+TEXT_NORM_FLOOR = 40.0
+#: Per family, the weight of each block (text, previous, state).
+DEFAULT_BLOCK_WEIGHTS: dict[str, tuple[float, float, float]] = {
+    "threat": (1.0, 0.0, 0.0),
+    "abusive_language": (1.0, 0.0, 0.0),
+    "false_claim": (1.0, 0.0, 0.0),
+    "third_party_disclosure": (1.0, 0.5, 0.5),
+    "cease_violation": (1.0, 0.5, 0.5),
+}
+
+
+def tfidf(
+    counts: np.ndarray, idf: np.ndarray, blocks: np.ndarray, block_weights: np.ndarray, text_floor: float = TEXT_NORM_FLOOR
+) -> np.ndarray:
+    """Sublinear TF × IDF, L2-normalised per block; one column per row of ``block_weights`` (families × blocks).
+
+    Training and scanning both call this, so the two compute the same numbers.
+    """
+    values = (1.0 + np.log(counts)) * idf
+    norms = np.sqrt(np.bincount(blocks, weights=values * values, minlength=len(BLOCKS)))
+    norms[0] = max(norms[0], text_floor)
+    inverse = np.divide(1.0, norms, out=np.zeros(len(BLOCKS)), where=norms > 0)
+    return (values * inverse[blocks])[:, None] * np.atleast_2d(block_weights).T[blocks]
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from compliance_rules.learned.features import (
+    BLOCKS,
     READABLE_PREFIXES,
     TEXT_PREFIXES,
     TURN_FAMILIES,
     TurnView,
+    block_of,
     context_features,
     gate_open,
     text_counts,
+    tfidf,
     turn_counts,
     word_features,
     words_of,
@@ -89,6 +92,19 @@ class ModelFile(_Strict):
             raise ValueError("feature names must be unique")
         if not all(math.isfinite(v) for v in self.intercepts.values()):
             raise ValueError("intercepts must be finite")
+        floor = self.settings.get("text_norm_floor")
+        if not isinstance(floor, int | float) or not math.isfinite(floor) or floor < 0:
+            raise ValueError("settings.text_norm_floor must be a finite, non-negative number")
+        weights = self.settings.get("block_weights")
+        if not isinstance(weights, dict) or set(weights) != set(self.families):
+            raise ValueError("settings.block_weights must name exactly the model's families")
+        for family, row in weights.items():
+            if (
+                not isinstance(row, list)
+                or len(row) != len(BLOCKS)
+                or not all(isinstance(v, int | float) and math.isfinite(v) and v >= 0 for v in row)
+            ):
+                raise ValueError(f"settings.block_weights.{family} must be {len(BLOCKS)} finite weights ({list(BLOCKS)})")
         return self
 
 
@@ -142,6 +158,11 @@ class TurnModel:
         self.names = [row[0] for row in data.features]
         table = np.asarray([row[1:] for row in data.features], dtype=np.float64).reshape(len(data.features), -1)
         self.idf = table[:, 0].copy()
+        self.blocks = np.asarray([block_of(name) for name in self.names], dtype=np.int64)
+        # Families × blocks; the nearest-example search compares the turn's own words only.
+        self.block_weights = np.asarray([data.settings["block_weights"][f] for f in self.families], dtype=np.float64)
+        self._words_only = np.asarray([1.0, 0.0, 0.0])
+        self.text_floor = float(data.settings["text_norm_floor"])
         self.weights = table[:, 1:].copy()
         self.intercepts = np.asarray([data.intercepts[f] for f in self.families])
         self.examples = data.examples
@@ -170,16 +191,14 @@ class TurnModel:
             raise ModelError(f"{path}: version, data version or thresholds differ from its card {card_path.name}")
         return cls(data, path)
 
-    def vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """Indices and L2-normalised TF-IDF values of the known features in ``counts``."""
+    def vector(self, counts: dict[str, float], weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Indices and TF-IDF values (see :func:`tfidf`) of the known features in ``counts``, one row of block weights."""
         pairs = [(self.index[name], count) for name, count in counts.items() if name in self.index]
         if not pairs:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         idx = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
         tf = np.fromiter((c for _, c in pairs), dtype=np.float64, count=len(pairs))
-        values = (1.0 + np.log(tf)) * self.idf[idx]
-        norm = math.sqrt(float(values @ values))
-        return idx, values / norm if norm else values
+        return idx, tfidf(tf, self.idf[idx], self.blocks[idx], weights, self.text_floor)[:, 0]
 
     def _word_indices(self, word: str) -> tuple[int, ...]:
         known = self._word_index.get(word)
@@ -203,9 +222,8 @@ class TurnModel:
         """Probability per family of the families whose gate is open for this turn."""
         idx, counts = self._indexed_counts(view)
         if len(idx):
-            values = (1.0 + np.log(counts)) * self.idf[idx]
-            values /= math.sqrt(float(values @ values))
-            logits = values @ self.weights[idx] + self.intercepts
+            values = tfidf(counts, self.idf[idx], self.blocks[idx], self.block_weights, self.text_floor)  # features × families
+            logits = np.einsum("nf,nf->f", values, self.weights[idx]) + self.intercepts
         else:
             logits = self.intercepts
         return {
@@ -219,7 +237,7 @@ class TurnModel:
 
     def explain(self, view: TurnView, family: str) -> Explanation:
         column = self.families.index(family)
-        idx, values = self.vector(turn_counts(view))
+        idx, values = self.vector(turn_counts(view), self.block_weights[column])
         contributions = values * self.weights[idx, column]
         order = np.argsort(-contributions)
         ngrams: list[str] = []
@@ -256,8 +274,9 @@ class TurnModel:
         return ident, text
 
     def _text_vector(self, counts: dict[str, float]) -> dict[int, float]:
+        """The turn's own words only (one block, unit length): what "similar to" compares."""
         own = {name: count for name, count in counts.items() if name.startswith(TEXT_PREFIXES)}
-        idx, values = self.vector(own)
+        idx, values = self.vector(own, self._words_only)
         return dict(zip(idx.tolist(), values.tolist(), strict=True))
 
 

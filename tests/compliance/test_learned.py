@@ -1,6 +1,7 @@
 """The learned layer: reproducible training, a model refused unless it matches its card,
 learned findings with confidence and nearest example, the negation veto, and the merge with
-rule findings."""
+rule findings.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.compliance.helpers import call
 
-from compliance_rules import Scanner
 from compliance_rules.learned.corpus import DEFAULT_MANIFEST, Corpus, read_authored
 from compliance_rules.learned.features import TurnView, gate_open
 from compliance_rules.learned.model import MODELS_DIR, ModelError, TurnModel, file_sha256, read_card
@@ -49,19 +48,21 @@ def test_training_is_deterministic(small_corpus, tmp_path):
 
 def test_scores_match_the_training_pipeline(small_corpus):
     """The scanner's TF-IDF and logistic scores equal scikit-learn's on the same features."""
-    from compliance_rules.learned.features import turn_counts
     from sklearn.linear_model import LogisticRegression
+
+    from compliance_rules.learned.features import turn_counts
 
     examples = small_corpus.examples[:200]
     counts = [turn_counts(e.view()) for e in examples]
     rows = np.arange(len(examples))
     vocab, idf = _vocabulary(counts, rows, 1)
-    x = _matrix(counts, rows, vocab, idf)
+    x = _matrix(counts, rows, vocab, idf, np.array([1.0, 0.5, 0.5]))
     y = np.asarray([e.labels["threat"] for e in examples], dtype=int)
     fitted = LogisticRegression(C=16.0, solver="liblinear", random_state=13).fit(x, y)
     names = sorted(vocab, key=vocab.__getitem__)
     doc = {
-        "schema": "qa.turn-classifier/1", "version": "t", "data_version": "d", "settings": {}, "families": ["threat"],
+        "schema": "qa.turn-classifier/1", "version": "t", "data_version": "d", "families": ["threat"],
+        "settings": {"block_weights": {"threat": [1.0, 0.5, 0.5]}, "text_norm_floor": 40.0},
         "intercepts": {"threat": float(fitted.intercept_[0])}, "thresholds": {"threat": 0.5},
         "features": [[n, float(idf[i]), float(fitted.coef_[0][i])] for i, n in enumerate(names)], "examples": {"threat": []},
     }  # fmt: skip
@@ -79,6 +80,8 @@ def test_threshold_is_the_lowest_score_reaching_the_precision_target():
     threshold, precision, recall, met = choose_threshold(scores, truth, 0.75)
     assert (threshold, precision, recall, met) == (0.6, 0.8, 1.0, True)
     threshold, _, _, met = choose_threshold(scores, np.array([0, 1, 0, 0, 0, 0, 0]), 0.9)
+    # Negatives weighted 3: the cut at 0.7 has precision 3 / (3 + 3) instead of 3 / 4.
+    assert choose_threshold(scores, truth, 0.75, negative=3.0)[:2] == (0.8, 1.0)
     assert not met and threshold == 0.9
 
 
