@@ -92,7 +92,7 @@ VIOLATIONS_EN = [
 
 
 OPENERS = {
-    "es": ["", "Mire,", "Bueno,", "Listo,", "Claro,", "A ver,", "Le cuento,", "Perfecto,", "Sí, claro,", "Vale,", "Ajá,", "Oiga,"],
+    "es": ["", "Mire,", "Bueno,", "Listo,", "Claro,", "A ver,", "Le cuento,", "Perfecto,", "Sí, claro,", "Ajá,", "Oiga,"],
     "en": ["", "So,", "Okay,", "Alright,", "Sure,", "Well,", "Right,", "Look,", "Great,", "Yeah,", "Got it,", "Now,"],
 }
 CLOSERS = {

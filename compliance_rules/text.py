@@ -9,6 +9,13 @@ streams built from those tokens — surface forms and lemmas — so that
 without punctuation or capitals matches the same patterns as written text.
 Every token keeps its character offsets in the original text, so a match
 maps back to an exact ``span`` and ``evidence``.
+
+Before tokenising, text that could hide a word from the patterns is normalised
+(:func:`matching_form`): Unicode NFKC (full-width and mathematical letters,
+ligatures), invisible characters removed (zero-width spaces and joiners, soft
+hyphens, bidi controls), and Cyrillic and Greek letters that look like Latin ones
+folded to them ("c\u0430rcel" with a Cyrillic ``а``). The offsets still point into
+the original text, so the evidence of "arr\u200bested" is those nine characters.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import spacy
+from confusable_homoglyphs.confusables import confusables_data
 from spacy.attrs import IDX, LENGTH
 from spacy.util import load_language_data, registry
 
@@ -117,6 +125,90 @@ _MASKABLE = {
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _WORD_CHARS = re.compile(r"[^\W_]+(?:[*][^\W_]*)*", re.UNICODE)
 _MIXED_ALNUM = re.compile(r"(?=.*[a-z])(?=.*[0-9@$])")
+
+
+# Default-ignorable code points that are not format characters (category Cf, dropped as a
+# class): the combining grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian
+# variation selectors and the variation selectors. Unicode's DerivedCoreProperties.txt.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFFA0, 0xFFA0),
+    (0xE0100, 0xE01EF),
+)
+
+
+def _ignorable(char: str) -> bool:
+    code = ord(char)
+    return unicodedata.category(char) == "Cf" or any(lo <= code <= hi for lo, hi in _IGNORABLE_RANGES)
+
+
+def _lookalikes() -> dict[str, str]:
+    """Cyrillic and Greek letters that Unicode's confusables data (UTS #39) lists as an ASCII letter.
+
+    ``confusable-homoglyphs`` ships the data file in the package; nothing is downloaded.
+    Its skeletons map a capital I and l alike to ``l``; a capital look-alike of the vertical
+    stroke (Greek Ι, Cyrillic І and Ӏ) stands for ``I`` in the words it hides, so it folds to that.
+    """
+    table: dict[str, str] = {}
+    for char, entries in confusables_data.items():
+        if len(char) != 1 or not unicodedata.name(char, "").startswith(("CYRILLIC ", "GREEK ")):
+            continue
+        latin = next((e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalpha()), None)
+        if latin is not None:
+            table[char] = "I" if latin == "l" and char.isupper() else latin
+    return table
+
+
+_LOOKALIKE = _lookalikes()
+_PLAIN_CHARS: dict[str, bool] = {}
+
+
+def _plain(char: str) -> bool:
+    """Whether ``char`` needs no normalisation before matching (cached; only non-ASCII chars are asked)."""
+    known = _PLAIN_CHARS.get(char)
+    if known is None:
+        known = (
+            char not in _LOOKALIKE and not _ignorable(char) and unicodedata.is_normalized("NFKC", char) and len(char.lower()) == 1
+        )
+        if len(_PLAIN_CHARS) < 100_000:
+            _PLAIN_CHARS[char] = known
+    return known
+
+
+def matching_form(text: str, apostrophes: bool = False) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """The lower-cased text that patterns are matched against, and where each of its characters came from.
+
+    Returns ``(form, starts, ends)``: character ``i`` of ``form`` comes from ``text[starts[i]:ends[i]]``.
+    ``starts`` and ``ends`` are None when ``form`` has the length of ``text`` and character ``i``
+    comes from character ``i`` (the usual case, checked first and cheaply). ``apostrophes``
+    also reads the typographic apostrophe ``’`` as ``'`` (English clitics).
+    """
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and all(_plain(c) for c in set(text) if c > "\x7f")):
+        lowered = text.lower()
+        return (lowered.replace("\u2019", "'") if apostrophes else lowered), None, None
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        # A base character with its combining marks, so that NFKC can compose them.
+        j = i + 1
+        while j < n and unicodedata.combining(text[j]):
+            j += 1
+        cluster = unicodedata.normalize("NFKC", text[i:j])
+        piece = "".join(_LOOKALIKE.get(c, c) for c in cluster if not _ignorable(c)).lower()
+        if apostrophes:
+            piece = piece.replace("\u2019", "'")
+        out.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return "".join(out), tuple(starts), tuple(ends)
 
 
 def strip_accents(text: str) -> str:
@@ -235,9 +327,7 @@ class Analyzer:
         cached = self._cache.get(text)
         if cached is not None:
             return cached
-        lowered = text.lower()
-        if self.language == "en":
-            lowered = lowered.replace("\u2019", "'")
+        lowered, starts, ends = matching_form(text, apostrophes=self.language == "en")
         tokens: list[Token] = []
         doc = self._nlp.tokenizer(lowered)
         # Offsets straight from the Doc's arrays: iterating Token objects costs
@@ -275,6 +365,9 @@ class Analyzer:
                         tokens.append(Token(part, part, w_start, w_end))
                     continue
                 tokens.append(Token(norm, lemma, w_start, w_end))
+        if starts is not None and ends is not None:
+            # Offsets so far are into the normalised form; spans must point into the original text.
+            tokens = [Token(t.norm, t.lemma, starts[t.start], ends[t.end - 1]) for t in tokens]
         if not tokens:
             tokens = [Token("", "", 0, 0)]
         analyzed = AnalyzedText(
@@ -283,7 +376,7 @@ class Analyzer:
             tokens=tuple(tokens),
             surface=_stream([t.norm for t in tokens]),
             lemmas=_stream([t.lemma for t in tokens]),
-            is_question="?" in text,
+            is_question="?" in lowered,
         )
         if len(self._cache) < 200_000:
             self._cache[text] = analyzed

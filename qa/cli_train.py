@@ -14,7 +14,9 @@ def train(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for model.json and MODEL_CARD.md (default: the shipped model's). / Carpeta de salida."),
+        typer.Option(
+            "--out", help="Folder for model.json and MODEL_CARD.md (default: the shipped model's). / Carpeta de salida."
+        ),
     ] = None,
     with_reviews: Annotated[
         str | None,
@@ -30,7 +32,8 @@ def train(
     from compliance_rules import Scanner
     from compliance_rules.learned.corpus import DEFAULT_MANIFEST, load_corpus
     from compliance_rules.learned.model import DEFAULT_MODEL, MODELS_DIR
-    from compliance_rules.learned.train import Settings, train as fit, write_card, write_model
+    from compliance_rules.learned.train import Settings, write_card, write_model
+    from compliance_rules.learned.train import train as fit
 
     manifest = corpus or DEFAULT_MANIFEST
     if not manifest.is_file():
@@ -64,7 +67,9 @@ def train(
     typer.echo(f"{'family':<24} {'turns':>6} {'pos':>5} {'thr':>6} {'CV P':>5} {'CV R':>5}")
     for family, m in metrics.items():
         flag = "" if m.target_met else "  (precision target not met / meta de precisión no alcanzada)"
-        typer.echo(f"{family:<24} {m.examples:>6} {m.positives:>5} {m.threshold:>6.3f} {m.precision:>5.2f} {m.recall:>5.2f}{flag}")
+        typer.echo(
+            f"{family:<24} {m.examples:>6} {m.positives:>5} {m.threshold:>6.3f} {m.precision:>5.2f} {m.recall:>5.2f}{flag}"
+        )
     typer.echo(f"model / modelo {document['version']}: {path} ; card / ficha: {card}")
 
 

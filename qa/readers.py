@@ -1,7 +1,14 @@
 """Readers for interaction files: ``.json``, ``.jsonl`` and CSV chat exports.
 
-A bad record never stops a batch: it becomes a :class:`ReadError` naming the
-file, the line and the reason, and the other records are still returned.
+A bad record never stops a batch: each record is decoded, parsed and validated on
+its own, and anything that goes wrong with it becomes a :class:`ReadError` naming the
+file, the line, the record's id when it is known, and the reason. The other records
+are still returned.
+
+Files are UTF-8; a leading byte-order mark (as Excel and Notepad write) is accepted.
+A ``.jsonl`` file is decoded line by line, so a line in another encoding fails alone.
+In a ``.json`` file (one object, or an array of them) the ``line`` of an error is the
+1-based index of the item in the array.
 
 CSV chat-log export (one row per message, rows of one interaction together
 or not; they are grouped by ``interaction_id`` in file order):
@@ -14,20 +21,31 @@ Only ``interaction_id``, ``speaker``, ``text`` and ``at`` are required per
 row; ``channel`` defaults to ``chat``; ``started_at`` defaults to the first
 message's ``at``. Interaction-level columns are taken from the first row of
 an interaction that has them.
+
+A CSV row that cannot be trusted fails the whole interaction it belongs to (an
+interaction with a message silently missing would be scored as if it were complete):
+a row with bytes that are not UTF-8, a field longer than :data:`MAX_FIELD_CHARS`, a
+row whose number of fields differs from the header's, and a row into which a stray
+quote has merged the rows that follow it (a field holding a line break and then what
+reads as a complete row). The interactions whose rows were swallowed that way are
+reported too.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from qa.domain import Interaction, LabelledEntry, ReadError
+from qa.domain import INPUT_RECORD, MAX_TEXT_CHARS, Interaction, LabelledEntry, ReadError, Speaker
 
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".csv")
 
@@ -45,6 +63,21 @@ CSV_INTERACTION_COLUMNS = (
     "consumer_phone",
 )
 CSV_REQUIRED_COLUMNS = ("interaction_id", "speaker", "text", "at")
+
+#: The longest CSV field read; a longer one makes its row (and interaction) a bad record.
+MAX_FIELD_CHARS = MAX_TEXT_CHARS
+# The csv module's own limit (131,072 by default) raises in the middle of a row and leaves
+# the parser inside it; it is raised far above MAX_FIELD_CHARS so that the check here, which
+# sees whole rows, decides. 2**31 - 1 fits a C long on every platform (sys.maxsize does not).
+_CSV_PARSER_LIMIT = 2**31 - 1
+
+_BOM = b"\xef\xbb\xbf"
+_SPEAKERS = frozenset(get_args(Speaker))
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what "surrogateescape" decodes a stray byte to
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# Strings (skipped whole) and the characters that give a JSON text its structure.
+_JSON_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
+_ID_GUESS = re.compile(r'"id"\s*:\s*("(?:[^"\\\n]|\\.){0,300}")')
 
 
 @dataclass(frozen=True)
@@ -66,6 +99,12 @@ class ReadResult:
         self.records.extend(other.records)
         self.errors.extend(other.errors)
 
+    def add(self, item: Record | ReadError | None) -> None:
+        if isinstance(item, ReadError):
+            self.errors.append(item)
+        elif item is not None:
+            self.records.append(item)
+
     @property
     def interactions(self) -> list[Interaction]:
         return [r.interaction for r in self.records]
@@ -83,104 +122,367 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
+def _record_id(raw: dict[str, Any]) -> str | None:
+    value = raw.get("id")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**64:
+        return str(value)
+    return None
+
+
 def parse_record(raw: Any, file: str, line: int) -> Record | ReadError:
-    """Validate one decoded JSON value as an Interaction."""
+    """Validate one decoded JSON value as an Interaction; never raises."""
     if not isinstance(raw, dict):
         return ReadError(file, line, f"expected a JSON object, got {type(raw).__name__}")
-    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    record_id = _record_id(raw)
     try:
-        interaction = Interaction.model_validate(raw)
+        interaction = Interaction.model_validate(raw, context=INPUT_RECORD)
     except ValidationError as exc:
         return ReadError(file, line, describe_validation_error(exc), record_id)
+    except Exception as exc:  # noqa: BLE001 - whatever a hostile record provokes, it fails alone
+        return ReadError(file, line, f"cannot validate the record: {type(exc).__name__}: {exc}", record_id)
     return Record(interaction, file, line, raw)
 
 
-def _read_jsonl(path: Path) -> ReadResult:
-    result = ReadResult()
-    with path.open(encoding="utf-8") as fh:
-        for lineno, text in enumerate(fh, start=1):
-            if not text.strip():
-                continue
-            try:
-                raw = json.loads(text)
-            except json.JSONDecodeError as exc:
-                result.errors.append(ReadError(str(path), lineno, f"malformed JSON: {exc.msg} at column {exc.colno}"))
-                continue
-            _add(result, parse_record(raw, str(path), lineno))
-    return result
+def _json_failure(exc: ValueError | RecursionError) -> str:
+    """Why ``json.loads`` failed, in the words of an error report."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON: {exc.msg} at column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "malformed JSON: nested too deeply to read"
+    if "integer string conversion" in str(exc):
+        return f"malformed JSON: an integer has more than {sys.get_int_max_str_digits()} digits"
+    return f"malformed JSON: {exc}"
 
 
-def _read_json(path: Path) -> ReadResult:
-    result = ReadResult()
-    text = path.read_text(encoding="utf-8")
+def _guess_id(text: str) -> str | None:
+    """The ``"id"`` of a record that does not parse, when one can be seen (to tell the user which record it was)."""
+    match = _ID_GUESS.search(text)
+    if match is None:
+        return None
+    try:
+        value = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _json_record(text: str, file: str, line: int) -> Record | ReadError:
+    """Parse and validate one JSON text (a line of a ``.jsonl`` file, an item of a ``.json`` array)."""
     try:
         raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        result.errors.append(ReadError(str(path), exc.lineno, f"malformed JSON: {exc.msg} at column {exc.colno}"))
-        return result
-    items = raw if isinstance(raw, list) else [raw]
-    # A JSON array has no per-record line; report the 1-based item index.
-    for index, item in enumerate(items, start=1):
-        _add(result, parse_record(item, str(path), index))
+    except (ValueError, RecursionError) as exc:
+        return ReadError(file, line, _json_failure(exc), _guess_id(text))
+    return parse_record(raw, file, line)
+
+
+# ---------------------------------------------------------------------------------------------- JSONL
+
+
+def _physical_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines of a binary stream, ended by LF, CR LF or CR (as text mode reads them)."""
+    for chunk in chunks:
+        chunk = chunk.removesuffix(b"\n").removesuffix(b"\r")
+        if b"\r" in chunk:
+            yield from chunk.split(b"\r")
+        else:
+            yield chunk
+
+
+def _undecodable_line(data: bytes, exc: UnicodeDecodeError, file: str, line: int) -> ReadError:
+    # The id, when the rest of the line is readable, tells the user which record this was.
+    record_id = _guess_id(data.decode("utf-8", "replace"))
+    byte = data[exc.start]
+    return ReadError(
+        file, line, f"line is not valid UTF-8 (byte 0x{byte:02X} at byte {exc.start + 1}); save the file as UTF-8", record_id
+    )
+
+
+def _jsonl_line(data: bytes, file: str, line: int) -> Record | ReadError | None:
+    if line == 1:
+        data = data.removeprefix(_BOM)
+    if not data.strip(b" \t"):
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _undecodable_line(data, exc, file, line)
+    return _json_record(text, file, line)
+
+
+def read_jsonl_lines(chunks: Iterable[bytes], file: str, into: ReadResult | None = None) -> ReadResult:
+    """Read JSON Lines from binary ``chunks`` (a file opened ``"rb"``, or a list of lines).
+
+    Each non-blank line is one record or one error; blank lines are skipped.
+    """
+    result = into if into is not None else ReadResult()
+    for line, data in enumerate(_physical_lines(chunks), start=1):
+        try:
+            result.add(_jsonl_line(data, file, line))
+        except Exception as exc:  # noqa: BLE001 - a reader bug must cost one line, not the file
+            result.add(ReadError(file, line, f"cannot read the line: {type(exc).__name__}: {exc}"))
     return result
 
 
-def _read_csv(path: Path) -> ReadResult:
+# ----------------------------------------------------------------------------------------------- JSON
+
+
+def _json_array_items(text: str) -> tuple[list[str], str] | None:
+    """The texts of a top-level JSON array's items and what follows the array, split without parsing.
+
+    None when the text is not an array. Used only when the whole file does not parse, so
+    that one bad item (malformed, nested too deeply, an integer too long) costs that item alone.
+    """
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):
+        return None
+    items: list[str] = []
+    depth = 0
+    item_start = start + 1
+    for match in _JSON_STRUCTURE.finditer(text, start):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        if token in "[{":
+            depth += 1
+        elif token in "]}":
+            depth -= 1
+            if depth == 0:
+                items.append(text[item_start : match.start()])
+                return items, text[match.end() :]
+        elif depth == 1:  # a comma between two items
+            items.append(text[item_start : match.start()])
+            item_start = match.end()
+    items.append(text[item_start:])  # the array never closes: what is left is one last item
+    return items, ""
+
+
+def read_json_bytes(data: bytes, file: str) -> ReadResult:
+    """Read a ``.json`` file's bytes: one Interaction object, or an array of them."""
     result = ReadResult()
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = reader.fieldnames or []
-        missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
-        if missing:
-            result.errors.append(ReadError(str(path), 1, f"CSV header lacks column(s): {', '.join(missing)}"))
-            return result
-        groups: dict[str, dict[str, Any]] = {}
-        for row in reader:
-            lineno = reader.line_num
-            iid = (row.get("interaction_id") or "").strip()
-            if not iid:
-                result.errors.append(ReadError(str(path), lineno, "interaction_id is empty"))
-                continue
-            group = groups.setdefault(iid, {"id": iid, "turns": [], "_line": lineno})
-            for column in CSV_INTERACTION_COLUMNS:
-                value = (row.get(column) or "").strip()
-                if value and column not in group:
-                    group[column] = value
-            group["turns"].append(
-                {
-                    "speaker": (row.get("speaker") or "").strip(),
-                    "text": row.get("text") or "",
-                    "at": (row.get("at") or "").strip() or None,
-                }
-            )
-    for group in groups.values():
-        line = group.pop("_line")
-        group.setdefault("channel", "chat")
-        if "started_at" not in group and group["turns"] and group["turns"][0]["at"]:
-            group["started_at"] = group["turns"][0]["at"]
-        _add(result, parse_record(group, str(path), line))
+    # Undecodable bytes survive as lone surrogates, which validation reports in their own record.
+    text = data.removeprefix(_BOM).decode("utf-8", "surrogateescape")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        failure = exc
+    else:
+        items = raw if isinstance(raw, list) else [raw]
+        for index, item in enumerate(items, start=1):
+            result.add(parse_record(item, file, index))
+        return result
+    reason = _json_failure(failure)
+    split = _json_array_items(text)
+    if split is None:
+        line = failure.lineno if isinstance(failure, json.JSONDecodeError) else None
+        result.add(ReadError(file, line, reason, _guess_id(text)))
+        return result
+    pieces, after = split
+    if len(pieces) == 1 and not pieces[0].strip():
+        result.add(ReadError(file, 1, reason))  # "[" and nothing after it
+        return result
+    for index, piece in enumerate(pieces, start=1):
+        if not piece.strip():
+            result.add(ReadError(file, index, "malformed JSON: empty item in the array"))
+            continue
+        result.add(_json_record(piece, file, index))
+    if after.strip():
+        result.add(ReadError(file, None, "malformed JSON: extra data after the array"))
     return result
 
 
-def _add(result: ReadResult, item: Record | ReadError) -> None:
-    if isinstance(item, ReadError):
-        result.errors.append(item)
-    else:
-        result.records.append(item)
+# ------------------------------------------------------------------------------------------------ CSV
+
+
+def _raise_csv_field_limit() -> None:
+    # The limit is process-wide: only ever raise it, never lower what someone else set.
+    if csv.field_size_limit() < _CSV_PARSER_LIMIT:
+        csv.field_size_limit(_CSV_PARSER_LIMIT)
+
+
+# At import too: the recording manifests of qa.ingest.sources are read with the csv module
+# in the same process, and a long cell there must not stop the batch either.
+_raise_csv_field_limit()
+
+
+@dataclass
+class _Group:
+    """The rows of one interaction in a CSV export, and what was wrong with any of them."""
+
+    line: int
+    record: dict[str, Any] | None = None
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+
+class _CsvLayout:
+    def __init__(self, header: list[str]) -> None:
+        self.header = header
+        self.width = len(header)
+        self.column = {}
+        for position, name in enumerate(header):
+            self.column.setdefault(name, position)
+        self.id_at = self.column["interaction_id"]
+        self.speaker_at = self.column["speaker"]
+
+    def value(self, row: list[str], name: str) -> str | None:
+        position = self.column.get(name)
+        return row[position] if position is not None and position < len(row) else None
+
+    def looks_like_row(self, line: str) -> str | None:
+        """The interaction id of ``line`` if it reads as a row of this file (id, then a speaker where it belongs)."""
+        cells = next(csv.reader([line]), [])
+        if len(cells) <= max(self.id_at, self.speaker_at):
+            return None
+        iid = cells[self.id_at].strip()
+        return iid if iid and cells[self.speaker_at].strip() in _SPEAKERS else None
+
+
+def _row_problem(row: list[str], layout: _CsvLayout, first: int, last: int) -> tuple[str | None, list[str]]:
+    """Why ``row`` (lines ``first``..``last``) cannot be trusted, and the ids of rows merged into it."""
+    for position, cell in enumerate(row):
+        bad = _NOT_UTF8.search(cell)
+        if bad is not None:
+            column = layout.header[position] if position < layout.width else f"#{position + 1}"
+            byte = ord(bad.group()) - 0xDC00
+            return f"not valid UTF-8 (byte 0x{byte:02X} in column {column!r}); save the file as UTF-8", []
+    for position, cell in enumerate(row):
+        if len(cell) > MAX_FIELD_CHARS:
+            column = layout.header[position] if position < layout.width else f"#{position + 1}"
+            return f"column {column!r} is {len(cell):,} characters long; at most {MAX_FIELD_CHARS:,} are accepted", []
+    for position, cell in enumerate(row):
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        swallowed = [iid for text in _LINE_BREAK.split(cell)[1:] if (iid := layout.looks_like_row(text))]
+        if swallowed:
+            column = layout.header[position] if position < layout.width else f"#{position + 1}"
+            ids = ", ".join(dict.fromkeys(swallowed))
+            return (
+                f"a stray or unterminated quote in column {column!r} merged lines {first}-{last} into one row, "
+                f"swallowing the row(s) of {ids}",
+                list(dict.fromkeys(swallowed)),
+            )
+    if len(row) != layout.width:
+        where = f"line {first}" if first == last else f"lines {first}-{last} (read as one row)"
+        return (
+            f"row has {len(row)} fields but the header has {layout.width}, at {where}; "
+            "a stray quote or a missing or extra comma?",
+            [],
+        )
+    return None, []
+
+
+def read_csv_bytes(data: bytes, file: str) -> ReadResult:
+    """Read a CSV chat export's bytes (see the module docstring)."""
+    _raise_csv_field_limit()
+    result = ReadResult()
+    text = data.removeprefix(_BOM).decode("utf-8", "surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        result.add(ReadError(file, 1, f"unreadable CSV header: {exc}"))
+        return result
+    if any(_NOT_UTF8.search(name) for name in header):
+        result.add(ReadError(file, 1, "CSV header is not valid UTF-8; save the file as UTF-8"))
+        return result
+    missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
+    if missing:
+        result.add(ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}"))
+        return result
+    layout = _CsvLayout(header)
+    groups: dict[str, _Group] = {}
+    last = reader.line_num
+    while True:
+        first = last + 1
+        try:
+            row = next(reader, None)
+        except csv.Error as exc:
+            last = reader.line_num
+            result.add(ReadError(file, first, f"unreadable CSV row: {exc}"))
+            continue
+        if row is None:
+            break
+        last = reader.line_num
+        if not row:
+            continue
+        try:
+            _csv_row(row, layout, first, last, groups, result, file)
+        except Exception as exc:  # noqa: BLE001 - a reader bug must cost one row, not the file
+            result.add(ReadError(file, first, f"cannot read the row: {type(exc).__name__}: {exc}"))
+    for iid, group in groups.items():
+        if group.problems:
+            shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
+            more = f" (and {len(group.problems) - 3} more)" if len(group.problems) > 3 else ""
+            result.add(ReadError(file, group.line, f"bad row(s), interaction not read: {shown}{more}", iid))
+        elif group.record is not None:
+            record = group.record
+            record.setdefault("channel", "chat")
+            if "started_at" not in record and record["turns"] and record["turns"][0]["at"]:
+                record["started_at"] = record["turns"][0]["at"]
+            result.add(parse_record(record, file, group.line))
+    return result
+
+
+def _csv_row(
+    row: list[str], layout: _CsvLayout, first: int, last: int, groups: dict[str, _Group], result: ReadResult, file: str
+) -> None:
+    iid = (layout.value(row, "interaction_id") or "").strip()
+    problem, swallowed = _row_problem(row, layout, first, last)
+    if problem is not None:
+        if iid and not _NOT_UTF8.search(iid):
+            groups.setdefault(iid, _Group(first)).problems.append((first, problem))
+        else:
+            result.add(ReadError(file, first, problem, iid or None))
+        for other in swallowed:
+            note = f"its row was swallowed by the stray quote of the row at line {first}"
+            groups.setdefault(other, _Group(first)).problems.append((first, note))
+        return
+    if not iid:
+        result.add(ReadError(file, first, "interaction_id is empty"))
+        return
+    group = groups.setdefault(iid, _Group(first))
+    if group.record is None:
+        group.record = {"id": iid, "turns": []}
+    record = group.record
+    for column in CSV_INTERACTION_COLUMNS:
+        value = (layout.value(row, column) or "").strip()
+        if value and column not in record:
+            record[column] = value
+    record["turns"].append(
+        {
+            "speaker": (layout.value(row, "speaker") or "").strip(),
+            "text": layout.value(row, "text") or "",
+            "at": (layout.value(row, "at") or "").strip() or None,
+        }
+    )
+
+
+# ------------------------------------------------------------------------------------------ files
 
 
 def read_file(path: Path) -> ReadResult:
-    """Read one interaction file; unreadable files become one error."""
+    """Read one interaction file; a file that cannot be read at all becomes one error."""
     suffix = path.suffix.lower()
-    readers = {".jsonl": _read_jsonl, ".json": _read_json, ".csv": _read_csv}
-    if suffix not in readers:
+    file = str(path)
+    if suffix not in SUPPORTED_SUFFIXES:
         return ReadResult(
-            errors=[ReadError(str(path), None, f"unsupported file type {suffix or '(none)'}; expected .json, .jsonl or .csv")]
+            errors=[ReadError(file, None, f"unsupported file type {suffix or '(none)'}; expected .json, .jsonl or .csv")]
         )
+    result = ReadResult()
     try:
-        return readers[suffix](path)
-    except (OSError, UnicodeDecodeError) as exc:
-        return ReadResult(errors=[ReadError(str(path), None, f"cannot read file: {exc}")])
+        if suffix == ".jsonl":
+            with path.open("rb") as fh:
+                read_jsonl_lines(fh, file, into=result)
+        elif suffix == ".json":
+            result.extend(read_json_bytes(path.read_bytes(), file))
+        else:
+            result.extend(read_csv_bytes(path.read_bytes(), file))
+    except OSError as exc:
+        result.add(ReadError(file, None, f"cannot read file: {exc.strerror or exc}"))
+    except Exception as exc:  # noqa: BLE001 - one file's failure never stops the batch
+        result.add(ReadError(file, None, f"cannot read file: {type(exc).__name__}: {exc}"))
+    return result
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:

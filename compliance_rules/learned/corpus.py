@@ -22,57 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from compliance_rules.learned.features import PARTIES, REQUESTS, TURN_FAMILIES, TurnView, gate_open
+from compliance_rules.learned.corpus_format import FAMILY_NAMES, record_problems
+from compliance_rules.learned.features import TURN_FAMILIES, TurnView, gate_open
 from compliance_rules.text import analyzer_for
 
 TRAINING_DIR = Path(__file__).resolve().parent.parent / "training"
 DEFAULT_MANIFEST = TRAINING_DIR / "corpus.yaml"
-FAMILY_NAMES = tuple(f.value for f in TURN_FAMILIES)
-_CHOICES = {
-    "language": {"es", "en"},
-    "jurisdiction": {"US", "CO", "MX", "PE", "CL", "AR"},
-    "channel": {"call", "chat", "sms", "email"},
-    "style": {"clean", "asr", "chat"},
-    "party": set(PARTIES),
-    "previous_speaker": {"consumer", "other", "agent", "none"},
-}
-_FIELDS = {
-    "id": str,
-    "language": str,
-    "jurisdiction": str,
-    "channel": str,
-    "style": str,
-    "party": str,
-    "requests": list,
-    "previous_speaker": str,
-    "previous": str,
-    "text": str,
-    "labels": list,
-    "hard_negative": bool,
-    "tactic": str,
-}
-
-
-def record_problems(record: object) -> list[str]:
-    """What is wrong with one authored record (empty when it fits the format)."""
-    if not isinstance(record, dict):
-        return ["not a JSON object"]
-    found = []
-    for name, kind in _FIELDS.items():
-        if not isinstance(record.get(name), kind):
-            found.append(f"field {name!r} missing or not {kind.__name__}")
-    for name, allowed in _CHOICES.items():
-        if isinstance(record.get(name), str) and record[name] not in allowed:
-            found.append(f"{name}={record[name]!r} not one of {sorted(allowed)}")
-    if isinstance(record.get("labels"), list) and not set(map(str, record["labels"])) <= set(FAMILY_NAMES):
-        found.append(f"unknown label in {record['labels']}")
-    if isinstance(record.get("requests"), list) and not set(map(str, record["requests"])) <= set(REQUESTS):
-        found.append(f"unknown request in {record['requests']}")
-    if record.get("hard_negative") is True and record.get("labels"):
-        found.append("hard_negative with labels")
-    if isinstance(record.get("text"), str) and not record["text"].strip():
-        found.append("empty text")
-    return found
 
 
 @dataclass(frozen=True)

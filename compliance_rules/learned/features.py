@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from compliance_rules.learned.corpus_format import FAMILY_NAMES, PARTIES, REQUESTS  # noqa: F401 - one vocabulary
 from compliance_rules.text import AnalyzedText
 from qa.domain import Family
 
@@ -38,8 +39,7 @@ TURN_FAMILIES: tuple[Family, ...] = (
     Family.THIRD_PARTY_DISCLOSURE,
     Family.CEASE_VIOLATION,
 )
-PARTIES = ("consumer", "unconfirmed", "third_party", "spouse", "guarantor", "voicemail")
-REQUESTS = ("stop", "attorney", "dispute", "channel")
+assert FAMILY_NAMES == tuple(f.value for f in TURN_FAMILIES), "the corpus format names the same families"
 # Feature prefixes a reader can recognise as words of the turn (used in explanations).
 TEXT_PREFIXES = ("w:", "n:", "l:", "b:", "c:")
 READABLE_PREFIXES = ("w:", "n:", "l:", "b:")

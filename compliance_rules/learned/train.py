@@ -36,7 +36,7 @@ class Settings:
     # Largest share of positives a family is trained and thresholded at. Authors wrote many
     # violations per request or third-party state; on a real floor most turns in those states
     # are lawful, so negatives are weighted up until positives make at most this share.
-    max_positive_share: float = 0.15
+    max_positive_share: float = 0.05
     examples_per_family: int = 400  # nearest-example candidates kept in the model file
     # Per family, the weight of each feature block after its own L2 normalisation (features.BLOCKS).
     block_weights: tuple[tuple[str, tuple[float, float, float]], ...] = tuple(DEFAULT_BLOCK_WEIGHTS.items())

@@ -46,7 +46,9 @@ def review_examples(db: Database, scanner) -> list[Example]:  # noqa: ANN001
     if not decisions:
         return []
     with db.session() as session:
-        reviewed = session.execute(select(m.Interaction.id, m.Interaction.account_id).where(m.Interaction.id.in_(decisions))).all()
+        reviewed = session.execute(
+            select(m.Interaction.id, m.Interaction.account_id).where(m.Interaction.id.in_(decisions))
+        ).all()
         accounts = {account for _, account in reviewed if account is not None}
         rows = session.execute(
             select(m.Interaction.id, m.Interaction.document).where(

@@ -6,18 +6,21 @@ rule findings.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from compliance_rules import Scanner
 from compliance_rules.learned.corpus import DEFAULT_MANIFEST, Corpus, read_authored
 from compliance_rules.learned.features import TurnView, gate_open
 from compliance_rules.learned.model import MODELS_DIR, ModelError, TurnModel, file_sha256, read_card
 from compliance_rules.learned.train import Settings, _matrix, _vocabulary, choose_threshold, train, write_card, write_model
 from compliance_rules.text import analyzer_for
 from qa.domain import Family
+from tests.compliance.helpers import call
 
 SHIPPED = MODELS_DIR / "turn_classifier"
 
@@ -25,9 +28,10 @@ SHIPPED = MODELS_DIR / "turn_classifier"
 @pytest.fixture(scope="module")
 def small_corpus() -> Corpus:
     root = DEFAULT_MANIFEST.parent
-    files = sorted(root.glob("raw/*/part01.jsonl"))
+    # Spanish calls, English calls, and the state-dependent families: a small corpus that trains in seconds.
+    files = [root / "raw" / author / "part01.jsonl" for author in ("a1", "a4", "a7")]
     examples, problems = read_authored(files, root)
-    assert examples and len(examples) > 300
+    assert len(examples) == 300
     return Corpus(examples, files, problems)
 
 
@@ -155,3 +159,38 @@ def test_a_rule_and_the_model_on_the_same_turn_make_one_finding_with_the_rule_id
         ("CO-ML-threat", 5, True, 0.77),
         ("CO-ML-false-claim", 3, True, 0.88),
     ]
+
+
+@pytest.fixture(scope="module")
+def combined() -> Scanner:
+    return Scanner.load()
+
+
+def test_a_learned_finding_carries_confidence_n_grams_and_the_nearest_example(combined):
+    from compliance_rules.examples import example_interactions
+    from compliance_rules.learned.model import load_model
+
+    rule = next(r for r in combined.rules if r.id == "CO-ML-threat")
+    interactions = example_interactions(rule, rule.examples.violating[0], "learned-1")
+    findings = [f for f in combined.scan(interactions) if f.rule_id == rule.id]
+    assert len(findings) == 1
+    finding = findings[0]
+    assert finding.learned and finding.confidence >= load_model().thresholds["threat"]
+    text = interactions[-1].turns[finding.turn].text
+    assert text[finding.span[0] : finding.span[1]] == finding.evidence and finding.evidence
+    assert "Modelo aprendido, confianza" in finding.explanation and "pesan más: «" in finding.explanation
+    assert re.search(r"se parece a: «[^»]+» \[a\d+-\d{4}\]", finding.explanation)
+
+
+def test_negation_vetoes_a_learned_finding_and_the_veto_is_recorded(combined):
+    from compliance_rules.detectors.classifier import learned_scores
+    from compliance_rules.learned.model import load_model
+
+    interaction = call([("agent", "No lo vamos a meter a la cárcel ni le vamos a embargar la casa.")], confirm=True)
+    ctx = combined.contexts([interaction])[0]
+    model = load_model()
+    # The model alone would flag this turn: the negation is what stops it.
+    assert learned_scores(ctx, model)[-1][2]["threat"] >= model.thresholds["threat"]
+    result = combined.scan_detailed([interaction])
+    assert not [f for f in result.findings if f.family == Family.THREAT]
+    assert any("negated" in p.reason and "vetoes CO-ML-threat" in p.reason for p in result.pruned[interaction.id])
