@@ -19,6 +19,8 @@ from qa.domain import Finding, Interaction, split_jurisdiction
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 LEARNED_DETECTOR = "classifier.v1"
+#: ``ctx.memo`` key: the (family, turn) pairs hand-written rules flagged in this interaction.
+RULED_KEY = "ruled"
 #: Which rules a scanner runs: the hand-written rules, the learned layer, or both (the default).
 Layers = Literal["rules", "model", "combined"]
 
@@ -145,7 +147,12 @@ class Scanner:
         interaction = ctx.interaction
         jurisdiction = interaction.jurisdiction or self.default_jurisdiction
         findings = []
-        for rule in self.rules_for(jurisdiction):
+        rules = self.rules_for(jurisdiction)
+        # Hand-written rules first: the learned layer then knows which turns a rule already holds
+        # and attaches its confidence there without building an explanation nobody will read.
+        for rule in sorted(rules, key=lambda r: r.spec.detector == LEARNED_DETECTOR):
+            if rule.spec.detector == LEARNED_DETECTOR and RULED_KEY not in ctx.memo:
+                ctx.memo[RULED_KEY] = {(f.family.value, f.turn) for f in findings}
             for hit in rule.detector.detect(ctx):
                 findings.append(_finding(rule.spec, ctx, hit))
         findings = merge_learned(findings)

@@ -76,6 +76,10 @@ class ClassifierDetector:
             if vetoes:
                 ctx.pruned.extend(Pruned(p.lexicon, p.pattern, f"{p.reason}; vetoes {self.rule.id}") for p in vetoes)
                 continue
+            if (family, index) in ctx.memo.get("ruled", ()):
+                # A rule holds this turn: its finding keeps its own explanation and takes this confidence.
+                hits.append(Hit(index, None, "", "", confidence=round(scores[family], 4)))
+                continue
             hits.append(self._hit(ctx, index, view, scores[family]))
         return hits
 

@@ -134,7 +134,12 @@ def phrase_features(text: AnalyzedText) -> list[str]:
 
 def context_features(view: TurnView) -> list[str]:
     """Every feature of ``view`` beyond the per-word ones, with repeats: phrases, previous turn, state."""
-    names = phrase_features(view.text)
+    return phrase_features(view.text) + surround_features(view)
+
+
+def surround_features(view: TurnView) -> list[str]:
+    """The previous turn's lemmas and bigrams and the dialogue state, with repeats."""
+    names: list[str] = []
     if view.previous is not None:
         before = _lemmas(view.previous)
         names.extend("p:" + lemma for lemma in before)

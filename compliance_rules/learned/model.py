@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from scipy import sparse
 
 from compliance_rules.learned.features import (
     BLOCKS,
@@ -28,15 +29,16 @@ from compliance_rules.learned.features import (
     TURN_FAMILIES,
     TurnView,
     block_of,
-    context_features,
     gate_open,
+    phrase_features,
+    surround_features,
     text_counts,
     tfidf,
     turn_counts,
     word_features,
     words_of,
 )
-from compliance_rules.text import analyzer_for
+from compliance_rules.text import AnalyzedText, analyzer_for
 
 SCHEMA = "qa.turn-classifier/1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -162,14 +164,15 @@ class TurnModel:
         # Families × blocks; the nearest-example search compares the turn's own words only.
         self.block_weights = np.asarray([data.settings["block_weights"][f] for f in self.families], dtype=np.float64)
         self._words_only = np.asarray([1.0, 0.0, 0.0])
+        self._uses_context = self.block_weights[:, 1:].any(axis=1)
         self.text_floor = float(data.settings["text_norm_floor"])
         self.weights = table[:, 1:].copy()
         self.intercepts = np.asarray([data.intercepts[f] for f in self.families])
         self.examples = data.examples
         # Per word, the indices of its known ``w:`` and ``c:`` features (the hot path of scoring).
         self._word_index: dict[str, tuple[int, ...]] = {}
-        # Per family, the TF-IDF vectors of its positive training examples, built on first use.
-        self._neighbours: dict[str, list[dict[int, float]]] = {}
+        # Per family, the TF-IDF rows of its positive training examples, built on first use.
+        self._neighbours: dict[str, sparse.csr_matrix] = {}
 
     @classmethod
     def load(cls, path: Path, card: Path | None = None) -> TurnModel:
@@ -209,28 +212,43 @@ class TurnModel:
                 self._word_index[word] = known
         return known
 
-    def _indexed_counts(self, view: TurnView) -> tuple[np.ndarray, np.ndarray]:
-        """Feature indices and counts: :func:`turn_counts` restricted to the vocabulary, without names per word."""
-        ids: list[int] = []
-        for word in words_of(view.text):
-            ids.extend(self._word_indices(word))
-        index = self.index
-        ids.extend(index[name] for name in context_features(view) if name in index)
+    def _text_ids(self, text: AnalyzedText) -> list[int]:
+        """Known feature indices of the turn's own words and phrases, kept with the analysed text.
+
+        The analyser hands out one object per distinct text, so a greeting or a mini-Miranda
+        said on every call is indexed once.
+        """
+        key = (id(self), "ids")
+        ids = text.memo.get(key)
+        if ids is None:
+            ids = []
+            for word in words_of(text):
+                ids.extend(self._word_indices(word))
+            index = self.index
+            ids.extend(index[name] for name in phrase_features(text) if name in index)
+            text.memo[key] = ids
+        return ids
+
+    def _indexed_counts(self, view: TurnView, surround: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Feature indices and counts: :func:`turn_counts` restricted to the vocabulary (``surround``: with context)."""
+        ids = self._text_ids(view.text)
+        if surround:
+            index = self.index
+            ids = ids + [index[name] for name in surround_features(view) if name in index]
         return np.unique(np.asarray(ids, dtype=np.int64), return_counts=True)
 
     def score(self, view: TurnView) -> dict[str, float]:
         """Probability per family of the families whose gate is open for this turn."""
-        idx, counts = self._indexed_counts(view)
+        open_families = [(column, family) for column, family in enumerate(self.families) if gate_open(family, view)]
+        # Context weighs only in some families (the gated ones); when none of them is open it need not be read.
+        surround = any(self._uses_context[column] for column, _ in open_families)
+        idx, counts = self._indexed_counts(view, surround)
         if len(idx):
             values = tfidf(counts, self.idf[idx], self.blocks[idx], self.block_weights, self.text_floor)  # features × families
             logits = np.einsum("nf,nf->f", values, self.weights[idx]) + self.intercepts
         else:
             logits = self.intercepts
-        return {
-            family: 1.0 / (1.0 + math.exp(-float(logit)))
-            for family, logit in zip(self.families, logits, strict=True)
-            if gate_open(family, view)
-        }
+        return {family: 1.0 / (1.0 + math.exp(-float(logits[column]))) for column, family in open_families}
 
     def flagged(self, scores: dict[str, float], family: str) -> bool:
         return family in scores and scores[family] >= self.thresholds[family]
@@ -258,26 +276,29 @@ class TurnModel:
         examples = self.examples.get(family) or []
         if not examples:
             return None
-        vectors = self._neighbours.get(family)
-        if vectors is None:
-            vectors = [self._text_vector(text_counts(analyzer_for(lang).analyze(text))) for _, lang, text in examples]
-            self._neighbours[family] = vectors
-        target = self._text_vector(text_counts(view.text))
-        best, best_score = None, 0.0
-        for position, vector in enumerate(vectors):
-            similarity = sum(value * vector.get(i, 0.0) for i, value in target.items())
-            if similarity > best_score:
-                best, best_score = position, similarity
-        if best is None:
+        matrix = self._neighbours.get(family)
+        if matrix is None:
+            rows = [self._text_vector(text_counts(analyzer_for(lang).analyze(text))) for _, lang, text in examples]
+            matrix = sparse.vstack([self._as_row(idx, values) for idx, values in rows]).tocsr()
+            self._neighbours[family] = matrix
+        similarities = (matrix @ self._as_row(*self._text_vector(text_counts(view.text))).T).toarray().ravel()
+        best = int(np.argmax(similarities))
+        if similarities[best] <= 0:
             return None
         ident, _, text = examples[best]
         return ident, text
 
-    def _text_vector(self, counts: dict[str, float]) -> dict[int, float]:
-        """The turn's own words only (one block, unit length): what "similar to" compares."""
-        own = {name: count for name, count in counts.items() if name.startswith(TEXT_PREFIXES)}
-        idx, values = self.vector(own, self._words_only)
-        return dict(zip(idx.tolist(), values.tolist(), strict=True))
+    def _text_vector(self, counts: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The turn's own words only, at unit length (no norm floor): what "similar to" compares."""
+        pairs = [(self.index[n], c) for n, c in counts.items() if n.startswith(TEXT_PREFIXES) and n in self.index]
+        if not pairs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        idx = np.asarray([i for i, _ in pairs], dtype=np.int64)
+        tf = np.asarray([c for _, c in pairs], dtype=np.float64)
+        return idx, tfidf(tf, self.idf[idx], self.blocks[idx], self._words_only, 0.0)[:, 0]
+
+    def _as_row(self, idx: np.ndarray, values: np.ndarray) -> sparse.csr_matrix:
+        return sparse.csr_matrix((values, idx, [0, len(idx)]), shape=(1, len(self.names)))
 
 
 def _span_of(view: TurnView, ngrams: list[str]) -> tuple[int, int]:
