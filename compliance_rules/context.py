@@ -11,6 +11,9 @@ from compliance_rules.schedule import local_times
 from compliance_rules.text import AnalyzedText, analyzer_for, detect_language
 from qa.domain import Interaction
 
+#: ``InteractionContext.memo`` key: the (family, turn) pairs hand-written rules flagged, set before the learned layer runs.
+RULED_KEY = "ruled"
+
 
 @dataclass
 class InteractionContext:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Literal
 
 from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
-from compliance_rules.context import InteractionContext, build_context
+from compliance_rules.context import RULED_KEY, InteractionContext, build_context
 from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
 from compliance_rules.lexicon import LEXICON_DIR, LexiconSet, Pruned
 from compliance_rules.schema import RuleSpec
@@ -19,8 +19,6 @@ from qa.domain import Finding, Interaction, split_jurisdiction
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 LEARNED_DETECTOR = "classifier.v1"
-#: ``ctx.memo`` key: the (family, turn) pairs hand-written rules flagged in this interaction.
-RULED_KEY = "ruled"
 #: Which rules a scanner runs: the hand-written rules, the learned layer, or both (the default).
 Layers = Literal["rules", "model", "combined"]
 

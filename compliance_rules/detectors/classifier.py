@@ -10,7 +10,7 @@ own pruning) vetoes it, and the veto is recorded with the other pruned matches.
 
 from __future__ import annotations
 
-from compliance_rules.context import InteractionContext
+from compliance_rules.context import RULED_KEY, InteractionContext
 from compliance_rules.detectors.registry import Hit, Params, message_for, register
 from compliance_rules.learned.features import TURN_FAMILIES
 from compliance_rules.learned.model import DEFAULT_MODEL, ModelError, TurnModel, load_model
@@ -76,7 +76,7 @@ class ClassifierDetector:
             if vetoes:
                 ctx.pruned.extend(Pruned(p.lexicon, p.pattern, f"{p.reason}; vetoes {self.rule.id}") for p in vetoes)
                 continue
-            if (family, index) in ctx.memo.get("ruled", ()):
+            if (family, index) in ctx.memo.get(RULED_KEY, ()):
                 # A rule holds this turn: its finding keeps its own explanation and takes this confidence.
                 hits.append(Hit(index, None, "", "", confidence=round(scores[family], 4)))
                 continue
