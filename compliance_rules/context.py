@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from compliance_rules.dialogue import Dialogue, build_dialogue
+from compliance_rules.dialogue import Dialogue, RequestReader, build_dialogue
 from compliance_rules.lexicon import LexiconSet, Pruned
 from compliance_rules.schedule import local_times
 from compliance_rules.text import AnalyzedText, analyzer_for, detect_language
@@ -55,12 +55,12 @@ class InteractionContext:
         return turns[0] if turns else None
 
 
-def build_context(interaction: Interaction, lexicons: LexiconSet) -> InteractionContext:
+def build_context(interaction: Interaction, lexicons: LexiconSet, reader: RequestReader | None = None) -> InteractionContext:
     turns = interaction.turns or ()
     language = interaction.language or detect_language([t.text for t in turns])
     analyzer = analyzer_for(language)
     texts = [analyzer.analyze(t.text) for t in turns]
     speakers = [t.speaker for t in turns]
     starts, source = local_times(interaction)
-    dialogue = build_dialogue(list(zip(speakers, texts, strict=True)), interaction.channel, lexicons, starts[0].date())
+    dialogue = build_dialogue(list(zip(speakers, texts, strict=True)), interaction.channel, lexicons, starts[0].date(), reader)
     return InteractionContext(interaction, language, texts, speakers, dialogue, starts, source)

@@ -14,6 +14,7 @@ verification question, or names themself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -24,6 +25,8 @@ from compliance_rules.text import AnalyzedText
 
 Party = Literal["nobody", "unconfirmed", "consumer", "third_party", "spouse", "guarantor", "voicemail"]
 RequestKind = Literal["stop", "attorney", "dispute", "channel", "proceedings"]
+#: Reads a consumer turn (and the turn before it) into the request kinds it makes: the learned layers' model.
+RequestReader = Callable[[AnalyzedText, AnalyzedText | None], frozenset[str]]
 
 # Words that cannot be a person's or a company's name after an intro cue.
 _NOT_A_NAME = frozenset(
@@ -151,8 +154,13 @@ def build_dialogue(
     channel: str,
     lexicons: LexiconSet,
     day: date,
+    reader: RequestReader | None = None,
 ) -> Dialogue:
-    """Walk the turns once and record the state the detectors need."""
+    """Walk the turns once and record the state the detectors need.
+
+    ``reader`` (the learned layers' consumer-turn model) names the requests a consumer turn makes,
+    beside the dialogue lexicons' matches.
+    """
     # Messages go to the consumer's own address; so does a recording in which
     # nobody but the collector speaks (no one answered to say otherwise).
     monologue = all(speaker == "agent" for speaker, _ in turns)
@@ -210,7 +218,8 @@ def build_dialogue(
                     party = "unconfirmed"
                 if asked_identity and not denied and lexicons.find("evasive_answer", text, negation=False):
                     dialogue.evasive.append(index)
-        _record_requests(dialogue, index, text, lexicons, day)
+        learned = reader(text, turns[index - 1][1] if index else None) if reader is not None else frozenset()
+        _record_requests(dialogue, index, text, lexicons, day, learned)
         if asked_when and not any(cb.turn == index for cb in dialogue.callbacks):
             dialogue.callbacks.append(parse_callback(text, day, index))
         if proposed_callback is not None:
@@ -223,21 +232,28 @@ def build_dialogue(
     return dialogue
 
 
-def _record_requests(dialogue: Dialogue, index: int, text: AnalyzedText, lexicons: LexiconSet, day: date) -> None:
+def _record_requests(
+    dialogue: Dialogue, index: int, text: AnalyzedText, lexicons: LexiconSet, day: date, learned: frozenset[str] = frozenset()
+) -> None:
     refusal = lexicons.find("channel_refusal", text)
-    if refusal is not None:
+    if refusal is None and "channel" in learned:
+        rest = [t.norm for t in text.tokens]
+        dialogue.requests.append(
+            ConsumerRequest("channel", index, text.raw, next((_CHANNEL_WORDS[w] for w in rest if w in _CHANNEL_WORDS), None))
+        )
+    elif refusal is not None:
         # The channel word nearest the refusal wins ("no me escriban por WhatsApp").
         near = [t.norm for t in text.tokens[refusal.first : refusal.last + 3]]
         rest = [t.norm for t in text.tokens]
         channel = next((_CHANNEL_WORDS[w] for w in near + rest if w in _CHANNEL_WORDS), None)
         dialogue.requests.append(ConsumerRequest("channel", index, text.raw, channel))
-    elif lexicons.find("stop_request", text):
+    elif "stop" in learned or lexicons.find("stop_request", text):
         dialogue.requests.append(ConsumerRequest("stop", index, text.raw))
-    if lexicons.find("attorney_statement", text):
+    if "attorney" in learned or lexicons.find("attorney_statement", text):
         dialogue.requests.append(ConsumerRequest("attorney", index, text.raw))
     if lexicons.find("proceedings_statement", text):
         dialogue.requests.append(ConsumerRequest("proceedings", index, text.raw))
-    if lexicons.find("dispute_statement", text):
+    if "dispute" in learned or lexicons.find("dispute_statement", text):
         dialogue.requests.append(ConsumerRequest("dispute", index, text.raw))
     if lexicons.find("callback_request", text):
         dialogue.callbacks.append(parse_callback(text, day, index))

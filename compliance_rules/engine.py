@@ -12,6 +12,7 @@ from typing import Literal
 from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
 from compliance_rules.context import RULED_KEY, InteractionContext, build_context
 from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
+from compliance_rules.dialogue import RequestReader
 from compliance_rules.lexicon import LEXICON_DIR, LexiconSet, Pruned
 from compliance_rules.schema import RuleSpec
 from compliance_rules.text import analyzer_for
@@ -42,13 +43,23 @@ def _version(paths: list[Path]) -> str:
 class ScanResult:
     findings: list[Finding]
     pruned: dict[str, list[Pruned]] = field(default_factory=dict)
+    # Issue 14 (account state): per interaction id, what later contacts of the account need from it.
+    facts: dict[str, dict] = field(default_factory=dict)
 
 
 class Scanner:
     """Scans interactions against the rule packs of their jurisdictions."""
 
-    def __init__(self, rules: list[LoadedRule], lexicons: LexiconSet, version: str, default_jurisdiction: str = "US") -> None:
+    def __init__(
+        self,
+        rules: list[LoadedRule],
+        lexicons: LexiconSet,
+        version: str,
+        default_jurisdiction: str = "US",
+        reader: RequestReader | None = None,
+    ) -> None:
         self._rules = rules
+        self.reader = reader  # the learned layers' reading of consumer requests (None: lexicons only)
         self.lexicons = lexicons
         self.version = version
         self.default_jurisdiction = default_jurisdiction
@@ -92,7 +103,13 @@ class Scanner:
             model = getattr(detector, "model", None)
             if model is not None:
                 files |= {model.path, model.path.with_name("MODEL_CARD.md")}
-        return cls(rules, lexicons, _version(sorted(files)), default_jurisdiction)
+        reader = None
+        if layers != "rules":
+            from compliance_rules.learned.consumer import request_reader
+
+            reader, model_files = request_reader()
+            files |= set(model_files)
+        return cls(rules, lexicons, _version(sorted(files)), default_jurisdiction, reader)
 
     def warm_up(self) -> None:
         """Build the Spanish and English analyzers now rather than at the first scan.
@@ -120,7 +137,7 @@ class Scanner:
 
     def contexts(self, interactions: Sequence[Interaction]) -> list[InteractionContext]:
         """Analysed interactions of one batch, each with the earlier contacts of its account."""
-        contexts = [build_context(i, self.lexicons) for i in interactions if i.turns is not None]
+        contexts = [build_context(i, self.lexicons, self.reader) for i in interactions if i.turns is not None]
         by_account: dict[str, list[InteractionContext]] = defaultdict(list)
         for ctx in contexts:
             if ctx.interaction.account_id:
@@ -137,6 +154,7 @@ class Scanner:
         result = ScanResult(findings=[])
         for ctx in contexts:
             result.findings.extend(self._scan_one(ctx))
+            result.facts[ctx.interaction.id] = contact_facts(ctx)
             if ctx.pruned:
                 result.pruned[ctx.interaction.id] = ctx.pruned
         return result
@@ -156,6 +174,15 @@ class Scanner:
         findings = merge_learned(findings)
         findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
         return findings
+
+
+def contact_facts(ctx: InteractionContext) -> dict:
+    """What an account's later contacts need from this one (issue 14): was the consumer reached, what did they ask.
+
+    ``requests`` are ``[kind, turn, refused channel]``; ``qa.storage.account_state`` keeps the standing ones.
+    """
+    dialogue = ctx.dialogue
+    return {"reached": dialogue.reached_consumer, "requests": [[r.kind, r.turn, r.channel] for r in dialogue.requests]}
 
 
 def merge_learned(findings: list[Finding]) -> list[Finding]:

@@ -43,6 +43,19 @@ assert FAMILY_NAMES == tuple(f.value for f in TURN_FAMILIES), "the corpus format
 # Feature prefixes a reader can recognise as words of the turn (used in explanations).
 TEXT_PREFIXES = ("w:", "n:", "l:", "b:", "c:")
 READABLE_PREFIXES = ("w:", "n:", "l:", "b:")
+#: What a consumer's turn can say (the consumer-turn classifier; training/consumer/BRIEF.md).
+CONSUMER_SIGNALS: tuple[str, ...] = (
+    "stop",
+    "attorney",
+    "dispute",
+    "channel",
+    "refusal",
+    "promise",
+    "hardship",
+    "callback",
+    "confirms_identity",
+    "wrong_party",
+)
 #: Feature blocks, each L2-normalised on its own: 0 the turn's words, 1 the turn before, 2 the state.
 BLOCKS = ("text", "previous", "state")
 

@@ -24,6 +24,7 @@ from scipy import sparse
 
 from compliance_rules.learned.features import (
     BLOCKS,
+    CONSUMER_SIGNALS,
     READABLE_PREFIXES,
     TEXT_PREFIXES,
     TURN_FAMILIES,
@@ -41,6 +42,9 @@ from compliance_rules.learned.features import (
 from compliance_rules.text import AnalyzedText, analyzer_for
 
 SCHEMA = "qa.turn-classifier/1"
+#: The same format over a consumer's turn, with the consumer signals as its "families".
+CONSUMER_SCHEMA = "qa.consumer-classifier/1"
+_CLASSES = {SCHEMA: frozenset(f.value for f in TURN_FAMILIES), CONSUMER_SCHEMA: frozenset(CONSUMER_SIGNALS)}
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = "turn_classifier"
 
@@ -67,15 +71,15 @@ class ModelFile(_Strict):
     @field_validator("schema_")
     @classmethod
     def _schema(cls, value: str) -> str:
-        if value != SCHEMA:
-            raise ValueError(f"schema {value!r} is not {SCHEMA!r}")
+        if value not in _CLASSES:
+            raise ValueError(f"schema {value!r} is not one of {sorted(_CLASSES)}")
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ModelFile:
-        known = {f.value for f in TURN_FAMILIES}
+        known = _CLASSES[self.schema_]
         if not self.families or not set(self.families) <= known or len(set(self.families)) != len(self.families):
-            raise ValueError(f"families must be distinct turn families ({sorted(known)})")
+            raise ValueError(f"families must be distinct classes of {self.schema_} ({sorted(known)})")
         for name in ("intercepts", "thresholds"):
             if set(getattr(self, name)) != set(self.families):
                 raise ValueError(f"{name} must name exactly the model's families")
@@ -187,9 +191,14 @@ class TurnModel:
         if digest != header.sha256:
             raise ModelError(f"{path}: SHA-256 {digest[:12]}… does not match its card ({header.sha256[:12]}…)")
         try:
-            data = ModelFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        except (json.JSONDecodeError, ValidationError) as exc:
-            raise ModelError(f"{path}: not a valid {SCHEMA} model: {exc}") from None
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{path}: not a valid model file: {exc}") from None
+        kind = raw.get("schema") if isinstance(raw, dict) and raw.get("schema") in _CLASSES else SCHEMA
+        try:
+            data = ModelFile.model_validate(raw)
+        except ValidationError as exc:
+            raise ModelError(f"{path}: not a valid {kind} model: {exc}") from None
         if (header.version, header.data_version, header.thresholds) != (data.version, data.data_version, data.thresholds):
             raise ModelError(f"{path}: version, data version or thresholds differ from its card {card_path.name}")
         return cls(data, path)

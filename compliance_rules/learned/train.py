@@ -131,8 +131,14 @@ def choose_threshold(
     return min(max(threshold, 0.01), 0.99), float(precision[cut]), float(recall[cut]), met
 
 
-def train(corpus: Corpus, settings: Settings = Settings(), with_examples: bool = True) -> tuple[dict, dict[str, FamilyMetrics]]:
-    """Fit every family; returns the model document and its cross-validated metrics."""
+def train(
+    corpus: Corpus,
+    settings: Settings = Settings(),
+    with_examples: bool = True,
+    families: tuple[str, ...] = FAMILY_NAMES,
+    schema: str = SCHEMA,
+) -> tuple[dict, dict[str, FamilyMetrics]]:
+    """Fit every family (or consumer signal); returns the model document and its cross-validated metrics."""
     examples = corpus.examples
     views = [e.view() for e in examples]
     counts = [turn_counts(v) for v in views]
@@ -141,11 +147,11 @@ def train(corpus: Corpus, settings: Settings = Settings(), with_examples: bool =
     metrics: dict[str, FamilyMetrics] = {}
     thresholds: dict[str, float] = {}
     usable: dict[str, np.ndarray] = {}
-    for family in FAMILY_NAMES:
+    for family in families:
         usable[family] = np.asarray(
             [i for i, (e, v) in enumerate(zip(examples, views, strict=True)) if family in e.labels and gate_open(family, v)]
         )
-    for family in FAMILY_NAMES:
+    for family in families:
         rows = usable[family]
         blocks = np.asarray(block_weights[family])
         y = np.asarray([examples[i].labels[family] for i in rows], dtype=int)
@@ -163,9 +169,9 @@ def train(corpus: Corpus, settings: Settings = Settings(), with_examples: bool =
         metrics[family] = FamilyMetrics(len(rows), int(y.sum()), thresholds[family], round(precision, 4), round(recall, 4), met)
     every = np.arange(len(examples))
     vocab, idf = _vocabulary(counts, every, settings.min_df)
-    weights = np.zeros((len(vocab), len(FAMILY_NAMES)))
+    weights = np.zeros((len(vocab), len(families)))
     intercepts: dict[str, float] = {}
-    for column, family in enumerate(FAMILY_NAMES):
+    for column, family in enumerate(families):
         rows = usable[family]
         blocks = np.asarray(block_weights[family])
         y = np.asarray([examples[i].labels[family] for i in rows], dtype=int)
@@ -180,15 +186,15 @@ def train(corpus: Corpus, settings: Settings = Settings(), with_examples: bool =
     names = sorted(vocab, key=vocab.__getitem__)
     features = [[name, _round(float(idf[i])), *(_round(float(w)) for w in weights[i])] for i, name in enumerate(names)]
     document = {
-        "schema": SCHEMA,
+        "schema": schema,
         "version": "",
         "data_version": corpus.data_version,
         "settings": {**asdict(settings), "block_weights": {f: list(w) for f, w in settings.block_weights}},
-        "families": list(FAMILY_NAMES),
+        "families": list(families),
         "intercepts": intercepts,
         "thresholds": thresholds,
         "features": features,
-        "examples": _nearest_candidates(examples, settings) if with_examples else {f: [] for f in FAMILY_NAMES},
+        "examples": _nearest_candidates(examples, settings, families) if with_examples else {f: [] for f in families},
     }
     document["version"] = "tc-" + _digest(document)
     return document, metrics
@@ -205,14 +211,14 @@ def _digest(document: dict) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:12]
 
 
-def _nearest_candidates(examples: list[Example], settings: Settings) -> dict[str, list[list[str]]]:
+def _nearest_candidates(examples: list[Example], settings: Settings, families: tuple[str, ...]) -> dict[str, list[list[str]]]:
     """Positive authored examples per family, for the "similar to" line of an explanation.
 
     Only the project's own corpus is kept: labelled sets and review decisions may hold
     real consumers' words, which a model file must not carry.
     """
     out: dict[str, list[list[str]]] = {}
-    for family in FAMILY_NAMES:
+    for family in families:
         chosen = [e for e in examples if e.source == "authored" and e.labels.get(family)]
         step = max(1, len(chosen) // settings.examples_per_family) if chosen else 1
         out[family] = [[e.id, e.language, e.text] for e in chosen[::step][: settings.examples_per_family]]
