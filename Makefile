@@ -18,7 +18,11 @@ test: install
 lint: install
 	$(BIN)/ruff check qa compliance_rules tests
 
-# Loads the demo floor (with the fixture recordings), creates one demo user per role and opens the dashboards.
+# Loads the demo floor (with the fixture recordings), creates one demo user per role and serves the dashboards
+# headless (no prompt, no browser launch, nothing fetched from outside); it prints the URL and the demo users.
+# Works without a terminal (CI, nohup, Docker without -it); .ci/demo-check.sh proves it. DEMO_PORT=8600 make demo
+DEMO_PORT ?= 8501
 demo: install
 	$(BIN)/qa demo-data
-	$(BIN)/qa dashboard --demo-users
+	@echo "Command line / Línea de comandos: $(BIN)/qa --help  (or: source $(BIN)/activate)"
+	$(BIN)/qa dashboard --demo-users --port $(DEMO_PORT)

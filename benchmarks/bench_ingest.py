@@ -8,6 +8,11 @@
 
     python benchmarks/bench_ingest.py ingest [--count 100000] [--workers N] [--scanner module:callable]
     python benchmarks/bench_ingest.py queries [--count 1000000] [--postgres URL]
+    python benchmarks/bench_ingest.py steady [--weeks 12] [--per-week 1500] [--old-tree DIR]
+    python benchmarks/bench_ingest.py memory [--sizes 10000 100000] [--old-tree DIR]
+
+3. ``steady`` and ``memory`` (issue 14, ``benchmarks/ingest_scale.py``): week N into a database
+   holding N-1 weeks of the same accounts, and peak memory of ``qa ingest`` and ``qa scan``.
 
 Prints one line per measure; nothing is asserted.
 """
@@ -243,7 +248,33 @@ def main() -> None:
     q.add_argument("--count", type=int, default=1_000_000)
     q.add_argument("--sqlite", default=None, help="a SQLite file to use (reused when it already holds --count scores)")
     q.add_argument("--postgres", default=os.environ.get("QA_BENCH_POSTGRES_URL"), help="an empty PostgreSQL database URL")
+    st = sub.add_parser("steady", help="week N into a database holding N-1 weeks of the same accounts")
+    st.add_argument("--weeks", type=int, default=12)
+    st.add_argument("--accounts", type=int, default=1500)
+    st.add_argument("--per-week", type=int, default=1500)
+    st.add_argument("--workers", type=int, default=1)
+    st.add_argument("--old-tree", default=None, help="a copy of the code before issue 14 (git archive HEAD), run side by side")
+    st.add_argument("--new-tree", default=None, help="a snapshot of this code to run instead of the checkout")
+    me = sub.add_parser("memory", help="peak RSS of qa ingest and qa scan at each size")
+    me.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    me.add_argument("--old-tree", default=None)
+    me.add_argument("--new-tree", default=None)
+    me.add_argument("--no-scan", action="store_true")
+    ch = sub.add_parser("_child-ingest")  # internal: one measured ingest in a fresh process
+    ch.add_argument("--database", required=True)
+    ch.add_argument("--workers", type=int, default=1)
+    ch.add_argument("files", nargs="+")
     args = parser.parse_args()
+    if args.what == "_child-ingest":
+        from ingest_scale import child_ingest
+
+        child_ingest(args.database, args.files, args.workers)
+        return
+    if args.what in ("steady", "memory"):
+        import ingest_scale
+
+        getattr(ingest_scale, args.what)(args)
+        return
     {"ingest": bench_ingest, "queries": bench_queries}[args.what](args)
 
 

@@ -1,222 +1,212 @@
-"""Scanner throughput on 20-turn calls, on one core.
+"""Scanner throughput on calls whose turn texts are all distinct, on one core.
 
-    .venv/bin/python benchmarks/bench_scan.py [--calls 2000]
+    .venv/bin/python benchmarks/bench_scan.py [--calls 2000] [--rounds 3] [--baseline-tree /tmp/scan-base] [--scaling]
 
-Calls are generated from templates with varied names, amounts, companies and
-days, and every turn gets a spoken opener and closer drawn from pools, so every
-turn text is distinct (checked and printed: no per-text cache hits) while the
-vocabulary is that of a real floor. About one call in six carries a violation
-on a collector turn. The same calls are scanned in alternating rounds by three
-scanners: without the trigger index (every pattern on every turn, the baseline),
-the rules with the index, and the product (rules plus the learned layer).
+The calls come from ``scan_corpus.py``: 20 turns each, every turn text distinct (checked and
+printed), about one call in six with a violation on a collector turn, accounts of 1 to 400 calls.
+The scanners run in alternating rounds in this process on the same calls, pinned to one core, and
+are timed in CPU seconds (``time.process_time``), so other jobs on the machine disturb the figures
+less than the wall clock: the rules alone (``layers="rules"``) and the product (rules plus the
+learned layer). Before each run the per-text caches are emptied and the word-level caches are
+reset to what a warm-up on other calls left in them, so no turn text is ever analysed twice and
+only what truly repeats in speech (words) is found in a cache.
+
+The baseline is another implementation of the scanner: with ``--baseline-tree`` the
+``compliance_rules`` package of that directory (for example ``git worktree add /tmp/scan-base
+HEAD`` before a change), loaded beside this one; without it, this scanner with its trigger index
+switched off. The rules must produce the same findings, field by field, as the baseline (asserted);
+the learned layers are compared and the differences counted (the model may have changed).
+``--scaling`` also times the rules at 10 to 80 turns per call and 1 to 400 calls per account,
+where the cost per turn and per call should stay flat (linear scanning).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
-import random
 import statistics
+import sys
 import time
-from datetime import datetime, timedelta
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from compliance_rules import Scanner
-from compliance_rules.text import analyzer_for
-from qa.domain import Interaction
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-NAMES = "Ana Luis Marta Jorge Paola Andrés Rosa Diego Camila Pedro Lucía Julián Sofía Tomás Elena Raúl".split()
-SURNAMES = "Gómez Rojas Pérez Díaz Castro Vargas Ortiz Ramos Torres Muñoz Herrera Salazar".split()
-COMPANIES = ["Cobranzas Andina", "Recuperos del Sur", "Gestión Integral", "Summit Recovery", "Northgate Financial"]
-CREDITORS = ["Banco Cordillera", "Tiendas Hogar", "Caja Central", "Harbor Bank", "Redwood Card"]
-DAYS_ES = "lunes martes miércoles jueves viernes".split()
-DAYS_EN = "Monday Tuesday Wednesday Thursday Friday".split()
+from scan_corpus import distinct_share, make_calls  # noqa: E402
 
-ES_AGENT = [
-    "Buenos días, ¿hablo con {name} {surname}?",
-    "Le habla {agent}, de {company}, en representación de {creditor}. La llamada es grabada.",
-    "¿Me confirma los últimos cuatro dígitos de su cédula, por favor?",
-    "Gracias. Lo llamo por su crédito, que tiene una cuota vencida de {amount} pesos.",
-    "Entiendo, {name}. ¿Qué fecha le queda cómoda para hacer el pago?",
-    "Perfecto, le dejo registrado el compromiso para el {day}.",
-    "Puede pagar en cualquier sucursal o por la app con su número de cédula.",
-    "Si prefiere, le ofrecemos diferir el saldo a {months} meses sin intereses adicionales.",
-    "Con mucho gusto, {name}. ¿Le puedo ayudar en algo más?",
-    "Gracias por su tiempo, que tenga un buen día.",
-]
-ES_CONSUMER = [
-    "Sí, con él.",
-    "Sí, señorita, yo sé que estoy atrasado.",
-    "{digits}.",
-    "Es que este mes se me complicó con el arriendo.",
-    "El {day} me pagan la quincena.",
-    "Listo, el {day} pago sin falta.",
-    "¿Y cuánto quedaría la cuota?",
-    "Bueno, eso me sirve.",
-    "No, eso era todo.",
-    "Gracias, igualmente.",
-]
-EN_AGENT = [
-    "Good morning, may I speak with {name} {surname}?",
-    "Hi {name}, this is {agent} with {company}. Can you confirm your date of birth?",
-    "Thank you. {company} is a debt collector; this is an attempt to collect a debt.",
-    "I'm calling about your {creditor} account with a balance of ${amount}.",
-    "I understand. Would a plan of ${small} a month work for you?",
-    "Great, I'll set that up starting {day}.",
-    "You'll get a confirmation letter in the mail within a week.",
-    "If anything looks wrong, you can dispute it in writing.",
-    "Is there anything else I can help you with today?",
-    "Thanks, {name}. Have a good day.",
-]
-EN_CONSUMER = [
-    "Yes, speaking.",
-    "It's {month}/{dd}/19{yy}.",
-    "Oh, I lost track of that one.",
-    "I can do maybe ${small} a month.",
-    "{day} works for me.",
-    "Okay, send me the details.",
-    "What's the total again?",
-    "Sounds good.",
-    "No, that's it.",
-    "Thanks, you too.",
-]
-VIOLATIONS_ES = [
-    "Si no paga esta semana le vamos a embargar la casa y el carro.",
-    "Usted es un sinvergüenza, pague lo que debe.",
-    "Ya hay una orden del juzgado contra usted por esta deuda.",
-]
-VIOLATIONS_EN = [
-    "If you don't pay by Friday the sheriff will come pick you up.",
-    "Pay your damn bill like an adult, you deadbeat.",
-    "There's already a lawsuit filed against you on this account.",
-]
+from qa.domain import Interaction  # noqa: E402
+
+PACKAGE = "compliance_rules"
 
 
-OPENERS = {
-    "es": ["", "Mire,", "Bueno,", "Listo,", "Claro,", "A ver,", "Le cuento,", "Perfecto,", "Sí, claro,", "Ajá,", "Oiga,"],
-    "en": ["", "So,", "Okay,", "Alright,", "Sure,", "Well,", "Right,", "Look,", "Great,", "Yeah,", "Got it,", "Now,"],
-}
-CLOSERS = {
-    "es": ["", "¿sí?", "¿me entiende?", "por favor.", "gracias.", "con gusto.", "¿le parece?", "¿listo?", "¿de acuerdo?"],
-    "en": ["", "okay?", "all right?", "please.", "thanks.", "if that helps.", "does that work?", "you know?", "right?"],
-}
+@dataclass
+class Implementation:
+    """One scanner implementation: its ``Scanner`` class and its analyzers' caches."""
+
+    name: str
+    scanner_class: type
+    analyzer_for: Callable
+    warm: dict = field(default_factory=dict)
+
+    def reset(self) -> None:
+        """Empty the per-text caches; put the word caches back as the warm-up left them."""
+        for lang in ("es", "en"):
+            analyzer = self.analyzer_for(lang)
+            analyzer._cache.clear()
+            if hasattr(analyzer, "_chunks"):
+                analyzer._chunks = dict(self.warm.get(lang, {}))
+
+    def remember_warm(self) -> None:
+        for lang in ("es", "en"):
+            self.warm[lang] = dict(getattr(self.analyzer_for(lang), "_chunks", {}))
 
 
-def _fill(template: str, rnd: random.Random, lang: str) -> str:
-    text = _fill_fields(template, rnd, lang)
-    return " ".join(p for p in (rnd.choice(OPENERS[lang]), text, rnd.choice(CLOSERS[lang])) if p)
+def _own(name: str) -> bool:
+    return name == PACKAGE or name.startswith(PACKAGE + ".")
 
 
-def _fill_fields(template: str, rnd: random.Random, lang: str) -> str:
-    return template.format(
-        name=rnd.choice(NAMES),
-        surname=rnd.choice(SURNAMES),
-        agent=f"{rnd.choice(NAMES)} {rnd.choice(SURNAMES)}",
-        company=rnd.choice(COMPANIES),
-        creditor=rnd.choice(CREDITORS),
-        amount=f"{rnd.randint(100, 9000)}.{rnd.randint(0, 999):03d}",
-        small=rnd.randint(20, 300),
-        months=rnd.choice([6, 12, 18, 24]),
-        digits=rnd.randint(1000, 9999),
-        day=rnd.choice(DAYS_ES if lang == "es" else DAYS_EN),
-        month=rnd.randint(1, 12),
-        dd=rnd.randint(1, 28),
-        yy=rnd.randint(50, 99),
-    )
+def load_tree(tree: Path) -> Implementation:
+    """Import ``compliance_rules`` from ``tree`` beside the one already imported (its modules kept apart)."""
+    saved = {name: module for name, module in sys.modules.items() if _own(name)}
+    for name in saved:
+        del sys.modules[name]
+    sys.path.insert(0, str(tree))
+    try:
+        engine = importlib.import_module(f"{PACKAGE}.engine")
+        text = importlib.import_module(f"{PACKAGE}.text")
+        if not Path(engine.__file__).resolve().is_relative_to(tree.resolve()):
+            raise SystemExit(f"{tree} has no {PACKAGE} package")
+    finally:
+        sys.path.remove(str(tree))
+        for name in [n for n in sys.modules if _own(n)]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+    return Implementation(f"baseline tree {tree}", engine.Scanner, text.analyzer_for)
 
 
-def make_calls(count: int, seed: int = 7) -> list[Interaction]:
-    rnd = random.Random(seed)
-    start = datetime.fromisoformat("2026-03-02T09:00:00-05:00")
-    calls = []
-    for n in range(count):
-        lang = "es" if n % 2 else "en"
-        agent, consumer = (ES_AGENT, ES_CONSUMER) if lang == "es" else (EN_AGENT, EN_CONSUMER)
-        turns = []
-        for k in range(10):
-            turns.append({"speaker": "agent", "text": _fill(agent[k], rnd, lang), "start": k * 10.0, "end": k * 10.0 + 4})
-            turns.append(
-                {"speaker": "consumer", "text": _fill(consumer[k], rnd, lang), "start": k * 10.0 + 5, "end": k * 10.0 + 9}
-            )
-        if rnd.random() < 1 / 6:
-            violation = _fill(rnd.choice(VIOLATIONS_ES if lang == "es" else VIOLATIONS_EN), rnd, lang)
-            turns[rnd.choice([8, 10, 12])]["text"] = violation  # a collector turn
-        calls.append(
-            Interaction.model_validate(
-                {
-                    "id": f"bench-{n:05d}",
-                    "channel": "call",
-                    "started_at": start + timedelta(hours=n % 9, days=n // 400),
-                    "jurisdiction": "CO" if lang == "es" else "US-NY",
-                    "language": lang,
-                    "agent_id": f"A{n % 25:02d}",
-                    "account_id": f"ACC-{n // 4:05d}",
-                    "turns": turns,
-                }
-            )
-        )
-    # Whatever the pools leave equal is told apart by a call reference, so no text repeats.
-    seen: set[str] = set()
-    for call in calls:
-        for turn in call.turns or ():
-            if turn.text in seen:
-                object.__setattr__(turn, "text", f"{turn.text} (ref. {call.id[-5:]})")
-            seen.add(turn.text)
-    return calls
+def current() -> Implementation:
+    from compliance_rules.engine import Scanner
+    from compliance_rules.text import analyzer_for
+
+    return Implementation("this tree", Scanner, analyzer_for)
 
 
-def distinct_share(calls: list[Interaction]) -> float:
-    texts = [t.text for c in calls for t in c.turns or ()]
-    return len(set(texts)) / len(texts)
-
-
-def _run(scanner: Scanner, calls: list[Interaction]) -> tuple[float, float, int]:
-    """Scan once from cold per-text caches; (CPU seconds, wall seconds, findings)."""
-    for lang in ("es", "en"):
-        analyzer_for(lang)._cache.clear()  # every text is analysed afresh
+def timed(impl: Implementation, scanner, calls: list[Interaction]) -> tuple[float, float, list]:  # noqa: ANN001
+    """Scan once; (CPU seconds, wall seconds, findings)."""
+    impl.reset()
     cpu, wall = time.process_time(), time.perf_counter()
     findings = scanner.scan(calls)
-    return time.process_time() - cpu, time.perf_counter() - wall, len(findings)
+    return time.process_time() - cpu, time.perf_counter() - wall, findings
+
+
+def _content(findings: list) -> list[str]:
+    return [f.model_dump_json() for f in findings]
+
+
+def _rounds(runs: dict[str, tuple[Implementation, object]], calls: list[Interaction], rounds: int) -> dict[str, list]:
+    results: dict[str, list] = {name: [] for name in runs}
+    for _ in range(rounds):  # alternate, so load from other processes hits all alike
+        for name, (impl, scanner) in runs.items():
+            results[name].append(timed(impl, scanner, calls))
+    return results
+
+
+def throughput(args: argparse.Namespace, new: Implementation, old: Implementation | None) -> None:
+    calls = make_calls(args.calls)
+    share = distinct_share(calls)
+    runs: dict[str, tuple[Implementation, object]] = {"rules": (new, new.scanner_class.load(layers="rules"))}
+    if old is not None:
+        runs["baseline rules"] = (old, old.scanner_class.load(layers="rules"))
+    else:
+        runs["baseline rules"] = (new, new.scanner_class.load(layers="rules", use_index=False))
+    if not args.no_learned:
+        runs["rules + learned"] = (new, new.scanner_class.load())
+        if old is not None:
+            runs["baseline rules + learned"] = (old, old.scanner_class.load())
+    warm_up = make_calls(200, seed=1)
+    for impl, scanner in runs.values():
+        impl.reset()
+        scanner.scan(warm_up)  # spaCy's vocabulary, the word caches
+    for impl in {id(i): i for i, _ in runs.values()}.values():
+        impl.remember_warm()
+    results = _rounds(runs, calls, args.rounds)
+
+    sizes = Counter(c.account_id for c in calls)
+    print(
+        f"calls: {len(calls)} x 20 turns, distinct turn texts: {share:.1%}, accounts: {len(sizes)} "
+        f"(calls per account {min(sizes.values())}-{max(sizes.values())}), 1 core, median of {args.rounds} alternating rounds"
+    )
+    print(f"baseline: {old.name if old else 'this tree without the trigger index'}")
+    cpu = {name: statistics.median(r[0] for r in runs_) for name, runs_ in results.items()}
+    wall = {name: statistics.median(r[1] for r in runs_) for name, runs_ in results.items()}
+    for name in results:
+        findings = results[name][0][2]
+        content = [f for f in findings if f.turn is not None]
+        print(
+            f"{name:<26} {len(calls) / cpu[name]:7.0f} calls per CPU-second ({len(calls) / wall[name]:5.0f} calls/s wall)"
+            f"  findings: {len(findings)}, on a turn: {len(content)}"
+        )
+    rules = _content(results["rules"][0][2])
+    for name, runs_ in results.items():
+        assert all(_content(r[2]) == _content(runs_[0][2]) for r in runs_), f"{name}: findings differ between rounds"
+    assert rules == _content(results["baseline rules"][0][2]), "the rules must give the baseline's findings, field by field"
+    print(f"rules: same {len(rules)} findings as the baseline, field by field")
+    families = Counter(f.family.value for f in results["rules"][0][2] if f.turn is not None)
+    print("content findings by family (rules): " + ", ".join(f"{k} {v}" for k, v in sorted(families.items())))
+    print(f"ratio rules / baseline rules (CPU time): {cpu['baseline rules'] / cpu['rules']:.2f}x")
+    if "rules + learned" in results:
+        print(f"learned layer cost: {(cpu['rules + learned'] - cpu['rules']) / len(calls) * 1000:.2f} ms per call")
+    if "baseline rules + learned" in results:
+        mine, theirs = _content(results["rules + learned"][0][2]), _content(results["baseline rules + learned"][0][2])
+        differing = len(set(mine) ^ set(theirs))
+        print(
+            f"ratio rules + learned / baseline (CPU time): {cpu['baseline rules + learned'] / cpu['rules + learned']:.2f}x; "
+            f"findings {len(mine)} vs {len(theirs)}, {differing} not in both (a changed model, not the rules)"
+        )
+
+
+def scaling(args: argparse.Namespace, new: Implementation, old: Implementation | None) -> None:
+    """Rules-only cost per call and per turn against turns per call and calls per account."""
+    impls = [("this tree", new, new.scanner_class.load(layers="rules"))]
+    if old is not None:
+        impls.append(("baseline", old, old.scanner_class.load(layers="rules")))
+    count = max(400, args.calls // 4)
+    print(f"\nscaling, rules only, {count} calls per point, median of {args.rounds} rounds, CPU time:")
+    print(f"{'turns/call':>10} " + " ".join(f"{name + ' ms/call':>20} {name + ' us/turn':>20}" for name, _, _ in impls))
+    for turns in (10, 20, 40, 80):
+        calls = make_calls(count, seed=11, turns=turns)
+        times = _rounds({name: (impl, scanner) for name, impl, scanner in impls}, calls, args.rounds)
+        cells = []
+        for name, _, _ in impls:
+            cpu = statistics.median(r[0] for r in times[name])
+            cells.append(f"{cpu / count * 1e3:20.2f} {cpu / (count * turns) * 1e6:20.1f}")
+        print(f"{turns:>10} " + " ".join(cells))
+    print(f"{'calls/acct':>10} " + " ".join(f"{name + ' ms/call':>20}" for name, _, _ in impls))
+    for per_account in (1, 10, 100, 400):
+        calls = make_calls(count, seed=13, sizes=[per_account] * (count // per_account + 1))
+        times = _rounds({name: (impl, scanner) for name, impl, scanner in impls}, calls, args.rounds)
+        cells = [f"{statistics.median(r[0] for r in times[name]) / count * 1e3:20.2f}" for name, _, _ in impls]
+        print(f"{per_account:>10} " + " ".join(cells))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--baseline-tree", type=Path, help="a directory with another compliance_rules (a worktree of HEAD)")
+    parser.add_argument("--no-learned", action="store_true", help="time the rules only")
+    parser.add_argument("--scaling", action="store_true", help="also time 10-80 turns per call and 1-400 calls per account")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
-    calls = make_calls(args.calls)
-    scanners = {
-        "baseline": Scanner.load(use_index=False, layers="rules"),
-        "rules": Scanner.load(layers="rules"),
-        "learned": Scanner.load(),
-    }
-    for scanner in scanners.values():
-        _run(scanner, make_calls(200, seed=1))  # warm spaCy's vocabulary and the word caches
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in scanners}
-    for _ in range(args.rounds):  # alternate, so load from other processes hits all alike
-        for name, scanner in scanners.items():
-            results[name].append(_run(scanner, calls))
-    found = {name: {n for _, _, n in runs} for name, runs in results.items()}
-    assert found["baseline"] == found["rules"], f"the index must not change the findings: {found}"
-    cpu = {name: statistics.median(r[0] for r in runs) for name, runs in results.items()}
-    wall = {name: statistics.median(r[1] for r in runs) for name, runs in results.items()}
-    print(
-        f"calls: {len(calls)} x 20 turns, distinct turn texts: {distinct_share(calls):.1%}, 1 core, "
-        f"median of {args.rounds} alternating rounds"
-    )
-    labels = {
-        "baseline": "baseline (rules, no index)",
-        "rules": "rules (trigger index)",
-        "learned": "rules + learned layer",
-    }
-    for name, label in labels.items():
-        print(
-            f"{label:<28} {len(calls) / cpu[name]:7.0f} calls per CPU-second  ({len(calls) / wall[name]:5.0f} calls/s wall)"
-            f"  findings: {found[name].pop()}"
-        )
-    print(f"ratio rules / baseline (CPU time): {cpu['baseline'] / cpu['rules']:.2f}x")
-    print(f"learned layer cost: {(cpu['learned'] - cpu['rules']) / len(calls) * 1000:.2f} ms per call")
+    old = load_tree(args.baseline_tree) if args.baseline_tree else None
+    new = current()
+    throughput(args, new, old)
+    if args.scaling:
+        scaling(args, new, old)
 
 
 if __name__ == "__main__":

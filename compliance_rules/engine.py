@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from compliance_rules.account_facts import contact_facts, context_from_facts
 from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
 from compliance_rules.context import RULED_KEY, InteractionContext, build_context
 from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
@@ -19,6 +21,11 @@ from compliance_rules.text import analyzer_for
 from qa.domain import Finding, Interaction, split_jurisdiction
 
 SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+#: Collector thresholds while a batch is scanned (CPython's default is (700, 10, 10)). A scan makes
+#: millions of short-lived objects beside large long-lived caches (lemma tables, word chunks, the
+#: trigger index); with the default thresholds the collector took about a third of the scanner's CPU
+#: on distinct turn texts (benchmarks/bench_scan.py). Cycles are still collected, only less often.
+SCAN_GC_THRESHOLD = (50_000, 20, 100)
 LEARNED_DETECTOR = "classifier.v1"
 #: Which rules a scanner runs: the hand-written rules, the learned layer, or both (the default).
 Layers = Literal["rules", "model", "combined"]
@@ -135,11 +142,15 @@ class Scanner:
     def scan(self, interactions: Sequence[Interaction]) -> list[Finding]:
         return self.scan_detailed(interactions).findings
 
-    def contexts(self, interactions: Sequence[Interaction]) -> list[InteractionContext]:
-        """Analysed interactions of one batch, each with the earlier contacts of its account."""
+    def contexts(self, interactions: Sequence[Interaction], history: Sequence[dict] = ()) -> list[InteractionContext]:
+        """Analysed interactions of one batch, each with the earlier contacts of its account.
+
+        ``history``: summaries of earlier contacts (``account_facts.contact_facts``) that join their
+        accounts' histories without being analysed or scanned again (issue 14, bounded account state).
+        """
         contexts = [build_context(i, self.lexicons, self.reader) for i in interactions if i.turns is not None]
         by_account: dict[str, list[InteractionContext]] = defaultdict(list)
-        for ctx in contexts:
+        for ctx in [*map(context_from_facts, history), *contexts]:
             if ctx.interaction.account_id:
                 by_account[ctx.interaction.account_id].append(ctx)
         for account in by_account.values():
@@ -148,15 +159,20 @@ class Scanner:
                 ctx.history = account[:position]
         return contexts
 
-    def scan_detailed(self, interactions: Sequence[Interaction]) -> ScanResult:
-        """Scan one batch: account histories are the interactions of the batch."""
-        contexts = self.contexts(interactions)
-        result = ScanResult(findings=[])
-        for ctx in contexts:
-            result.findings.extend(self._scan_one(ctx))
-            result.facts[ctx.interaction.id] = contact_facts(ctx)
-            if ctx.pruned:
-                result.pruned[ctx.interaction.id] = ctx.pruned
+    def scan_detailed(self, interactions: Sequence[Interaction], history: Sequence[dict] = ()) -> ScanResult:
+        """Scan one batch: account histories are the interactions of the batch (and ``history``'s summaries)."""
+        previous = gc.get_threshold()
+        gc.set_threshold(*(max(mine, theirs) for mine, theirs in zip(SCAN_GC_THRESHOLD, previous, strict=True)))
+        try:
+            contexts = self.contexts(interactions, history)
+            result = ScanResult(findings=[])
+            for ctx in contexts:
+                result.findings.extend(self._scan_one(ctx))
+                result.facts[ctx.interaction.id] = contact_facts(ctx)
+                if ctx.pruned:
+                    result.pruned[ctx.interaction.id] = ctx.pruned
+        finally:
+            gc.set_threshold(*previous)
         return result
 
     def _scan_one(self, ctx: InteractionContext) -> list[Finding]:
@@ -174,15 +190,6 @@ class Scanner:
         findings = merge_learned(findings)
         findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
         return findings
-
-
-def contact_facts(ctx: InteractionContext) -> dict:
-    """What an account's later contacts need from this one (issue 14): was the consumer reached, what did they ask.
-
-    ``requests`` are ``[kind, turn, refused channel]``; ``qa.storage.account_state`` keeps the standing ones.
-    """
-    dialogue = ctx.dialogue
-    return {"reached": dialogue.reached_consumer, "requests": [[r.kind, r.turn, r.channel] for r in dialogue.requests]}
 
 
 def merge_learned(findings: list[Finding]) -> list[Finding]:

@@ -123,43 +123,78 @@ def sentence_bounds(text: AnalyzedText, match: Match) -> tuple[int, int]:
 
 
 class _TriggerIndex:
-    """Which patterns can match a turn, from the words the turn contains."""
+    """Which patterns can match a turn, from the words the turn contains.
+
+    Every word of the language's vocabulary is looked up once (cached): the patterns it can
+    trigger, and which of the patterns' mandatory elements ("requirement groups") it fills. A
+    pattern is a candidate in a turn when a word triggers it and every one of its groups is
+    filled by some word of the turn, which is :meth:`CompiledPattern.may_match` done in sets.
+    """
 
     def __init__(self) -> None:
         self.exact: dict[str, set[CompiledPattern]] = {}
         self.prefixes: dict[int, dict[str, set[CompiledPattern]]] = {}
-        self.always: set[CompiledPattern] = set()
-        self._by_word: dict[str, frozenset[CompiledPattern]] = {}
+        self.always: frozenset[CompiledPattern] = frozenset()
+        self._group_ids: dict[tuple[frozenset[str], tuple[str, ...]], int] = {}
+        self._group_exact: dict[str, set[int]] = {}
+        self._group_prefixes: dict[int, dict[str, set[int]]] = {}
+        # Per pattern, the ids of its requirement groups.
+        self.groups_of: dict[CompiledPattern, frozenset[int]] = {}
+        self._by_word: dict[str, tuple[frozenset[CompiledPattern], frozenset[int]]] = {}
 
     def add(self, pattern: CompiledPattern) -> None:
         for trigger in pattern.triggers:
             if trigger == ANY:
-                self.always.add(pattern)
+                self.always |= {pattern}
             elif trigger.endswith("*"):
                 stem = trigger[:-1]
                 self.prefixes.setdefault(len(stem), {}).setdefault(stem, set()).add(pattern)
             else:
                 self.exact.setdefault(trigger, set()).add(pattern)
+        ids = set()
+        for group in pattern.requirements:
+            known = self._group_ids.get(group)
+            if known is None:
+                known = self._group_ids[group] = len(self._group_ids)
+                exact, prefixes = group
+                for word in exact:
+                    self._group_exact.setdefault(word, set()).add(known)
+                for stem in prefixes:
+                    self._group_prefixes.setdefault(len(stem), {}).setdefault(stem, set()).add(known)
+            ids.add(known)
+        self.groups_of[pattern] = frozenset(ids)
+        self._by_word.clear()
 
-    def _for_word(self, word: str) -> frozenset[CompiledPattern]:
+    def _for_word(self, word: str) -> tuple[frozenset[CompiledPattern], frozenset[int]]:
+        """The patterns ``word`` triggers and the requirement groups it fills (cached per word)."""
         known = self._by_word.get(word)
         if known is None:
             found = set(self.exact.get(word, ()))
             for length, stems in self.prefixes.items():
                 if len(word) >= length:
                     found |= stems.get(word[:length], set())
-            known = frozenset(found)
+            groups = set(self._group_exact.get(word, ()))
+            for length, group_stems in self._group_prefixes.items():
+                if len(word) >= length:
+                    groups |= group_stems.get(word[:length], set())
+            known = (frozenset(found), frozenset(groups))
             if len(self._by_word) < 500_000:
                 self._by_word[word] = known
         return known
 
-    def candidates(self, words: frozenset[str]) -> set[CompiledPattern]:
+    def candidates(self, words: frozenset[str]) -> list[CompiledPattern]:
+        """The patterns that may match a turn with these words (each requirement group filled)."""
         found = set(self.always)
+        filled: set[int] = set()
+        by_word, for_word = self._by_word, self._for_word
         for word in words:
-            hit = self._for_word(word)
-            if hit:
-                found |= hit
-        return found
+            patterns, groups = by_word.get(word) or for_word(word)
+            if patterns:
+                found |= patterns
+            if groups:
+                filled |= groups
+        groups_of = self.groups_of
+        return [pattern for pattern in found if groups_of[pattern] <= filled]
 
 
 class LexiconSet:
@@ -194,6 +229,8 @@ class LexiconSet:
                 for position, pattern in enumerate(self._compiled[(name, lang)].patterns):
                     self._index[lang].add(pattern)
                     self._owner[pattern] = (name, position)
+        # Candidates sorted by this rank come grouped by lexicon, each in its patterns' order.
+        self._rank = {pattern: rank for rank, pattern in enumerate(sorted(self._owner, key=self._owner.__getitem__))}
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR, use_index: bool = True) -> LexiconSet:
@@ -257,13 +294,10 @@ class LexiconSet:
         key = self._candidates_key
         found = text.memo.get(key)
         if found is None:
-            words = text.words
-            grouped: dict[str, list[tuple[int, CompiledPattern]]] = {}
-            for pattern in self._index[text.language].candidates(words):
-                if pattern.may_match(words):
-                    name, position = self._owner[pattern]
-                    grouped.setdefault(name, []).append((position, pattern))
-            found = {name: [p for _, p in sorted(items, key=lambda item: item[0])] for name, items in grouped.items()}
+            found = {}
+            rank, owner = self._rank, self._owner
+            for pattern in sorted(self._index[text.language].candidates(text.words), key=rank.__getitem__):
+                found.setdefault(owner[pattern][0], []).append(pattern)
             text.memo[key] = found
         return found
 

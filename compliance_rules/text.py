@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 import spacy
@@ -31,97 +33,29 @@ from confusable_homoglyphs.confusables import confusables_data
 from spacy.attrs import IDX, LENGTH
 from spacy.util import load_language_data, registry
 
-# Chat and SMS shorthand, expanded before matching. Keys are normalised
-# (lower case, no accents) single tokens.
-_CHAT_ES = {
-    "q": "que",
-    "k": "que",
-    "xq": "porque",
-    "pq": "porque",
-    "porq": "porque",
-    "xk": "porque",
-    "x": "por",
-    "tb": "tambien",
-    "tmb": "tambien",
-    "d": "de",
-    "dl": "del",
-    "pa": "para",
-    "msj": "mensaje",
-    "bn": "bien",
-    "hdp": "hijo de puta",
-    "hp": "hijueputa",
-    "ptm": "puta madre",
-    "ud": "usted",
-    "uds": "ustedes",
-    "vd": "usted",
-    "sr": "senor",
-    "sra": "senora",
-    "tqm": "",
-    "porfa": "por favor",
-    "xfa": "por favor",
-    "pls": "por favor",
-    "nd": "nada",
-    "ntp": "no te preocupes",
-}
-_CHAT_EN = {
-    "u": "you",
-    "ur": "your",
-    "r": "are",
-    "y": "why",
-    "pls": "please",
-    "plz": "please",
-    "b4": "before",
-    "2day": "today",
-    "2morrow": "tomorrow",
-    "tmrw": "tomorrow",
-    "tmr": "tomorrow",
-    "cuz": "because",
-    "bc": "because",
-    "coz": "because",
-    "gonna": "going to",
-    "wanna": "want to",
-    "gotta": "got to",
-    "dont": "do not",
-    "wont": "will not",
-    "cant": "can not",
-    "didnt": "did not",
-    "doesnt": "does not",
-    "isnt": "is not",
-    "im": "i am",
-    "youre": "you are",
-    "thats": "that is",
-    "ya": "you",
-    "n": "and",
-    "thx": "thanks",
-    "msg": "message",
-    "acct": "account",
-    "bal": "balance",
-    "amt": "amount",
-    "asap": "as soon as possible",
-    "wtf": "what the fuck",
-    "stfu": "shut the fuck up",
-    "pos": "piece of shit",
-}
-# Spoken hesitations that ASR keeps and that would break adjacency in patterns.
-_FILLERS = {
-    "es": frozenset({"eh", "ehh", "em", "emm", "mm", "mmm", "hmm", "osea", "pues", "bueno", "ah", "aja", "mhm"}),
-    "en": frozenset({"uh", "um", "umm", "uhh", "er", "erm", "hmm", "mm", "mmm", "ah", "mhm"}),
-}
-# English clitics as spaCy's tokenizer splits them ("won't" -> "wo" + "n't").
-_EN_CLITICS = {"n't": "not", "'ll": "will", "'re": "are", "'ve": "have", "'m": "am", "'d": "would"}
-# The same clitics typed without the apostrophe ("doesnt", "youre"), which the
-# tokenizer also splits off; they only count when glued to the word before.
-_EN_BARE_CLITICS = {"nt": "not", "re": "are", "ve": "have", "m": "am", "ll": "will"}
-_EN_CLITIC_HOSTS = {"wo": "will", "ca": "can", "ai": "is", "sha": "shall"}
-# Words that chat writers mask with asterisks ("p*ta", "h*ev*n", "f*cking"):
-# a masked token is read as the first of these it can stand for.
-_MASKABLE = {
-    "es": """hijueputa hijoputa puta puto putas mierda pendejo pendeja pendejos huevon huevona guevon marica maricon malparido
-    malparida cabron cabrona carajo verga chingada chingado chingar culero culera gonorrea conchesumadre culiao weon aweonao
-    pelotudo pelotuda boludo boluda imbecil idiota estupido estupida""".split(),
-    "en": """fucking fucker fucked fuck motherfucker shit shitty bullshit bitch bastard asshole dumbass jackass cunt dick prick
-    damn goddamn idiot moron stupid retard""".split(),
-}
+from compliance_rules.chunks import ChunkSplitter
+from compliance_rules.shorthand import (
+    CHAT_EN as _CHAT_EN,
+)
+from compliance_rules.shorthand import (
+    CHAT_ES as _CHAT_ES,
+)
+from compliance_rules.shorthand import (
+    EN_BARE_CLITICS as _EN_BARE_CLITICS,
+)
+from compliance_rules.shorthand import (
+    EN_CLITIC_HOSTS as _EN_CLITIC_HOSTS,
+)
+from compliance_rules.shorthand import (
+    EN_CLITICS as _EN_CLITICS,
+)
+from compliance_rules.shorthand import (
+    FILLERS as _FILLERS,
+)
+from compliance_rules.shorthand import (
+    MASKABLE as _MASKABLE,
+)
+
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _WORD_CHARS = re.compile(r"[^\W_]+(?:[*][^\W_]*)*", re.UNICODE)
 _MIXED_ALNUM = re.compile(r"(?=.*[a-z])(?=.*[0-9@$])")
@@ -224,6 +158,19 @@ class Token(NamedTuple):
     end: int
 
 
+_CHUNKS = re.compile(r"\S+")  # what spaCy's tokenizer splits at: str.isspace() runs
+
+
+class _Chunk(NamedTuple):
+    """One whitespace-free chunk analysed: its tokens, its first and last tokenizer pieces."""
+
+    tokens: tuple[Token, ...]
+    first: str
+    last: str
+    # An English "n't" came before any token of the chunk: it may turn the previous chunk's "wo" into "will".
+    orphan_clitic: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Stream:
     """Tokens each followed by one space, with each token's offset in ``text``."""
@@ -261,7 +208,7 @@ class AnalyzedText:
         """Every surface form and lemma of the turn."""
         cached = self.memo.get("words")
         if cached is None:
-            cached = frozenset(t.norm for t in self.tokens) | frozenset(t.lemma for t in self.tokens)
+            cached = frozenset([t.norm for t in self.tokens] + [t.lemma for t in self.tokens])
             self.memo["words"] = cached
         return cached
 
@@ -271,12 +218,10 @@ class AnalyzedText:
 
 
 def _stream(forms: list[str]) -> Stream:
-    offsets, pos = [], 0
-    for form in forms:
-        offsets.append(pos)
-        pos += len(form) + 1
+    # Each form is followed by one space: offsets are the running sum of the lengths plus one.
+    offsets = tuple(accumulate([len(form) + 1 for form in forms[:-1]], initial=0)) if forms else ()
     # The trailing space lets every compiled pattern element end in a space.
-    return Stream(" ".join(forms) + " ", tuple(offsets))
+    return Stream(" ".join(forms) + " ", offsets)
 
 
 def _lemma_lookup(language: str) -> dict[str, str]:
@@ -302,6 +247,9 @@ class Analyzer:
         self._cache: dict[str, AnalyzedText] = {}
         self._forms: dict[str, tuple[str, str]] = {}
         self._maskable = _MASKABLE[language]
+        self._chunks: dict[str, _Chunk] = {}
+        self._splitter = ChunkSplitter(self._nlp.tokenizer)
+        self._special_pairs = self._splitter.pairs
 
     def _form(self, form: str) -> tuple[str, str]:
         """Normalised surface form and lemma of one lower-cased word."""
@@ -328,11 +276,41 @@ class Analyzer:
         if cached is not None:
             return cached
         lowered, starts, ends = matching_form(text, apostrophes=self.language == "en")
-        tokens: list[Token] = []
-        doc = self._nlp.tokenizer(lowered)
-        # Offsets straight from the Doc's arrays: iterating Token objects costs
-        # more than the rest of the analysis.
-        for start, length in doc.to_array([IDX, LENGTH]).tolist() if len(doc) else ():
+        # Offsets map one to one (the usual case): tokens come from the word chunks, each analysed once.
+        found = self._tokens_by_chunk(lowered) if starts is None else None
+        if found is not None:
+            tokens = found
+        else:
+            tokens = []
+            doc = self._nlp.tokenizer(lowered)
+            # Offsets straight from the Doc's arrays: iterating Token objects costs
+            # more than the rest of the analysis.
+            self._add_tokens(lowered, doc.to_array([IDX, LENGTH]).tolist() if len(doc) else (), tokens)
+        if starts is not None and ends is not None:
+            # Offsets so far are into the normalised form; spans must point into the original text.
+            tokens = [Token(t.norm, t.lemma, starts[t.start], ends[t.end - 1]) for t in tokens]
+        if not tokens:
+            tokens = [Token("", "", 0, 0)]
+        analyzed = AnalyzedText(
+            raw=text,
+            language=self.language,
+            tokens=tuple(tokens),
+            surface=_stream([t.norm for t in tokens]),
+            lemmas=_stream([t.lemma for t in tokens]),
+            is_question="?" in lowered,
+        )
+        if len(self._cache) < 200_000:
+            self._cache[text] = analyzed
+        return analyzed
+
+    def _add_tokens(self, lowered: str, spans: Iterable[tuple[int, int]], tokens: list[Token]) -> bool:
+        """Append the tokens of the tokenizer's ``(start, length)`` spans of ``lowered`` to ``tokens``.
+
+        Returns True when an English ``n't`` came while ``tokens`` was still empty: its host
+        ("wo", "ca") may be the last token before ``lowered`` (see :meth:`_tokens_by_chunk`).
+        """
+        orphan_clitic = False
+        for start, length in spans:
             piece = lowered[start : start + length]
             if piece.strip("*") == "" and tokens and tokens[-1].end == start:
                 # The tokenizer split a trailing mask off ("pendej*"): rejoin it.
@@ -345,6 +323,7 @@ class Analyzer:
                     host = tokens[-1]
                     full = _EN_CLITIC_HOSTS[host.norm]
                     tokens[-1] = Token(full, full, host.start, host.end)
+                orphan_clitic |= piece == "n't" and not tokens
                 word = _EN_CLITICS.get(piece) or _EN_BARE_CLITICS[piece]
                 tokens.append(Token(word, word, start, start + len(piece)))
                 continue
@@ -365,22 +344,57 @@ class Analyzer:
                         tokens.append(Token(part, part, w_start, w_end))
                     continue
                 tokens.append(Token(norm, lemma, w_start, w_end))
-        if starts is not None and ends is not None:
-            # Offsets so far are into the normalised form; spans must point into the original text.
-            tokens = [Token(t.norm, t.lemma, starts[t.start], ends[t.end - 1]) for t in tokens]
-        if not tokens:
-            tokens = [Token("", "", 0, 0)]
-        analyzed = AnalyzedText(
-            raw=text,
-            language=self.language,
-            tokens=tuple(tokens),
-            surface=_stream([t.norm for t in tokens]),
-            lemmas=_stream([t.lemma for t in tokens]),
-            is_question="?" in lowered,
-        )
-        if len(self._cache) < 200_000:
-            self._cache[text] = analyzed
-        return analyzed
+        return orphan_clitic
+
+    def _chunk(self, chunk: str) -> _Chunk:
+        """The tokens of one whitespace-free chunk, offsets relative to it (cached: words repeat)."""
+        known = self._chunks.get(chunk)
+        if known is None:
+            spans = self._splitter.spans(chunk)
+            tokens: list[Token] = []
+            orphan = self._add_tokens(chunk, spans, tokens)
+            first, last = spans[0], spans[-1]
+            known = _Chunk(tuple(tokens), chunk[first[0] : first[0] + first[1]], chunk[last[0] : last[0] + last[1]], orphan)
+            if len(self._chunks) < 500_000:
+                self._chunks[chunk] = known
+        return known
+
+    def _tokens_by_chunk(self, lowered: str) -> list[Token] | None:
+        """The tokens of ``lowered`` from its whitespace-separated chunks; None where that could differ.
+
+        spaCy splits a text at whitespace and tokenises each chunk on its own; only its special
+        cases (emoticons, "a.m.") are matched across the whole text afterwards. A chunk's tokens
+        are therefore the text's tokens unless a special case could span the single space between
+        two chunks (the pair of tokens there occurs in one): then the caller tokenises the whole text.
+        """
+        parts = lowered.split()
+        if lowered.count(" ") == len(parts) - 1 and len(lowered) == sum(map(len, parts)) + len(parts) - 1:
+            # Words one space apart (the usual case): their offsets follow from their lengths.
+            offsets, position = [], 0
+            for part in parts:
+                offsets.append(position)
+                position += len(part) + 1
+            chunks = zip(offsets, parts, strict=True)
+        else:
+            chunks = ((found.start(), found.group()) for found in _CHUNKS.finditer(lowered))
+        tokens: list[Token] = []
+        pairs, known, new = self._special_pairs, self._chunks, tuple.__new__
+        last_end, last_orth = -2, ""
+        for start, text in chunks:
+            chunk = known.get(text) or self._chunk(text)
+            if start == last_end + 1 and lowered[last_end] == " " and (last_orth, chunk.first) in pairs:
+                return None
+            if chunk.orphan_clitic and tokens and tokens[-1].norm in _EN_CLITIC_HOSTS:
+                host = tokens[-1]
+                full = _EN_CLITIC_HOSTS[host.norm]
+                tokens[-1] = Token(full, full, host.start, host.end)
+            if start:
+                # tuple.__new__ skips the named tuple's Python-level constructor: tokens are made per turn.
+                tokens.extend([new(Token, (n, lemma, s + start, e + start)) for n, lemma, s, e in chunk.tokens])
+            else:
+                tokens.extend(chunk.tokens)
+            last_end, last_orth = start + len(text), chunk.last
+        return tokens
 
 
 @lru_cache(maxsize=4)

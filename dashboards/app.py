@@ -17,10 +17,12 @@ if str(ROOT) not in sys.path:
 
 from dashboards import state  # noqa: E402
 from dashboards.i18n import LANGUAGES, label  # noqa: E402
+from dashboards.literal import md  # noqa: E402
 from dashboards.login import login_page, sso_principal  # noqa: E402
-from dashboards.navigation import pages_for  # noqa: E402
+from dashboards.navigation import PAGES, pages_for  # noqa: E402
 
-st.set_page_config(page_title="QA · Cobranza", page_icon=":material/verified_user:", layout="wide")
+# An emoji favicon is drawn inline by the browser; a ":material/...:" favicon would be fetched from fonts.gstatic.com.
+st.set_page_config(page_title="QA · Cobranza", page_icon="🛡️", layout="wide")
 
 
 def _sidebar(who) -> None:
@@ -28,7 +30,7 @@ def _sidebar(who) -> None:
         st.markdown(f"### {state.tr('app.title')}")
         if who is not None:
             name = who.username
-            st.caption(state.tr("signed_in_as", user=name, role=label("role", str(who.role), state.lang())))
+            st.caption(state.tr("signed_in_as", user=md(name), role=label("role", str(who.role), state.lang())))
         choice = st.segmented_control(
             state.tr("language"),
             options=list(LANGUAGES),
@@ -47,10 +49,15 @@ def _sidebar(who) -> None:
 
 
 def main() -> None:
-    who = state.principal() or sso_principal()
+    who = state.current_principal() or sso_principal()
     _sidebar(who)
     if who is None:
-        st.navigation([st.Page(login_page, title=state.tr("login.title"), icon=":material/login:", url_path="login")]).run()
+        # The sign-in form answers at every page's address too, so a visitor whose session was just revoked
+        # (or who follows a bookmark) gets it in place instead of a "page not found".
+        title = state.tr("login.title")
+        login = [st.Page(login_page, title=title, icon=":material/login:", url_path="login", default=True)]
+        login += [st.Page(login_page, title=title, url_path=spec.key) for spec in PAGES]
+        st.navigation(login, position="hidden").run()
         return
     sections: dict[str, list] = {}
     for spec in pages_for(who):

@@ -10,6 +10,7 @@ import streamlit as st
 from dashboards import components as ui
 from dashboards import data, state
 from dashboards.i18n import label
+from dashboards.literal import md
 from qa.workflow import calibration as services
 from qa.workflow.access import Principal, Right, Role
 from qa.workflow.errors import WorkflowError
@@ -44,7 +45,7 @@ def _create(who: Principal, url: str) -> None:
                 with state.db().session() as s:
                     cal = services.create_calibration(s, who, (name or "").strip() or state.tr("cal.untitled"), chosen, picked)
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
                 st.session_state["cal_pick"] = cal.id
@@ -77,7 +78,7 @@ def _decide_items(who: Principal, url: str, cal) -> None:
                             services.record_calibration_decision(s, who, cal.id, item.finding_id, decision)
                             changed += 1
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
                 st.session_state["dp_flash"] = ("success", state.tr("cal.saved", n=changed))
@@ -142,7 +143,7 @@ def show(who: Principal) -> None:
                           key="cal_session", format_func=lambda i: f"#{i} · {sessions[i].name} · "
                           f"{state.tr('cal.status.' + sessions[i].status)}")  # fmt: skip
     cal = sessions[cal_id]
-    meta = {"by": cal.created_by or "—", "when": f"{cal.created_at:%Y-%m-%d}", "reviewers": ", ".join(cal.reviewers)}
+    meta = {"by": md(cal.created_by or "—"), "when": f"{cal.created_at:%Y-%m-%d}", "reviewers": md(", ".join(cal.reviewers))}
     st.caption(state.tr("cal.meta", n=len(cal.finding_ids), **meta))
     if cal.status == "open" and who.username in cal.reviewers:
         _decide_items(who, url, cal)
@@ -152,7 +153,7 @@ def show(who: Principal) -> None:
                 with state.db().session() as s:
                     services.close_calibration(s, who, cal.id)
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
                 st.rerun()

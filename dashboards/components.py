@@ -141,14 +141,40 @@ def finding_card(f, *, focus: bool = False) -> str:
     )
 
 
-BREACH_SHAPES = {"none": "circle", "off_hours": "triangle-up", "frequency": "square"}
+# The shape of a contact on the legal timeline: its first family (qa.views.legal.FAMILY_ORDER), or none.
+BREACH_SHAPES = {"none": "circle", "cease_violation": "diamond", "off_hours": "triangle-up", "frequency": "square",
+                 "threat": "cross", "third_party_disclosure": "triangle-down", "false_claim": "triangle-left",
+                 "abusive_language": "triangle-right", "missing_disclosure": "wedge", "other": "triangle"}  # fmt: skip
+
+
+def breach_label(breach: str) -> str:
+    return tr("lg.breach.none") if breach == "none" else label("fam", breach, lang())
+
+
+def contact_table(timeline: pd.DataFrame) -> None:
+    """The contacts of a timeline (a case's, an account's) as a table: local time with its zone, channel, findings."""
+    table = pd.DataFrame(
+        {
+            "source_id": timeline["source_id"],
+            "local_time": timeline["local_time"].dt.strftime("%Y-%m-%d %H:%M") + " " + timeline["timezone"],
+            "channel": timeline["channel"].map(lambda v: label("channel", v, lang())),
+            "direction": timeline["direction"].map(lambda v: label("direction", v, lang())),
+            "agent": timeline["agent"].fillna("—"),
+            "families": timeline["families"].map(lambda fs: ", ".join(label("fam", f, lang()) for f in fs) or "—"),
+        }
+    )
+    st.dataframe(
+        table, hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)),
+        column_config={"source_id": tr("col.interaction"), "local_time": tr("lg.local_time"), "channel": tr("col.channel"),
+                       "direction": tr("lg.direction"), "agent": tr("col.agent"), "families": tr("lg.findings")},
+    )  # fmt: skip
 
 
 def contact_timeline_chart(timeline: pd.DataFrame, bands: pd.DataFrame, *, height: int = 340) -> None:
     """Hour of day (consumer's local time) against date: the allowed window shaded, contacts by channel, breaches marked."""
     points = timeline.assign(
         day=timeline["date"] + pd.Timedelta(hours=12),
-        breach_label=timeline["breach"].map(lambda b: tr(f"lg.breach.{b}")),
+        breach_label=timeline["breach"].map(breach_label),
         time=timeline["local_time"].dt.strftime("%Y-%m-%d %H:%M"),
     )
     y = alt.Y(
@@ -168,7 +194,8 @@ def contact_timeline_chart(timeline: pd.DataFrame, bands: pd.DataFrame, *, heigh
         layers.append(
             alt.Chart(breaches).mark_point(size=420, strokeWidth=2.5, color="#c0392b", filled=False).encode(x="day:T", y=y)
         )
-    shapes = alt.Scale(domain=[tr(f"lg.breach.{b}") for b in BREACH_SHAPES], range=list(BREACH_SHAPES.values()))
+    present = [b for b in BREACH_SHAPES if b in set(timeline["breach"])]
+    shapes = alt.Scale(domain=[breach_label(b) for b in present], range=[BREACH_SHAPES[b] for b in present])
     layers.append(
         alt.Chart(points)
         .mark_point(size=110, filled=True, opacity=0.9)

@@ -69,6 +69,22 @@ def daily_scores(url: str, who: Principal, start: date | None, end: date | None)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def floor_daily(url: str, start: date | None, end: date | None) -> pd.DataFrame:
+    """The whole floor's scores per day (no agent rows): the same for every viewer, so keyed by URL and dates only."""
+    with db().session() as s:
+        return agent_views.floor_daily(s, start=start, end=end)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def default_period(url: str, who: Principal, kind: str, today: date):
+    """The last complete week or month with data in the viewer's scope (None without data)."""
+    from qa.views.periods import default_period as pick
+
+    with db().session() as s:
+        return pick(s, scope_of(who), kind, today)  # type: ignore[arg-type]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def agent_breakdown(url: str, who: Principal, agent_id: int, start: date | None, end: date | None) -> pd.DataFrame:
     with db().session() as s:
         return agent_views.agent_breakdown(s, scope_of(who), agent_id, start=start, end=end)
@@ -110,6 +126,15 @@ def open_cases(url: str, who: Principal) -> dict[str, int] | None:
 def review_queue(url: str, who: Principal, filters: reviews.QueueFilter, limit: int = 200) -> list[reviews.QueueItem]:
     with db().session() as s:
         return reviews.review_queue(s, who, filters, limit=limit)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def queue_page(url: str, who: Principal, query, page: int, page_size: int):
+    """One page of the review queue (:func:`qa.views.queue.queue_page`): rows and the total."""
+    from qa.views.queue import queue_page as fetch
+
+    with db().session() as s:
+        return fetch(s, who, query, page=page, page_size=page_size)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

@@ -23,6 +23,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Usuario o contraseña incorrectos, o cuenta desactivada.",
         "Wrong username or password, or account disabled.",
     ),
+    "login.throttled": (
+        "Demasiados intentos fallidos. Espere unos minutos o pida ayuda a un administrador.",
+        "Too many failed sign-ins. Wait a few minutes or ask an administrator.",
+    ),
+    "session.revoked": (
+        "Su sesión terminó: la cuenta fue desactivada o cambió su rol. Vuelva a iniciar sesión.",
+        "Your session ended: the account was disabled or its role changed. Please sign in again.",
+    ),
     "login.demo_hint": (
         "Usuarios de demostración: agente, supervisor, analista, legal, admin (contraseña «demo-password»).",
         "Demo users: agente, supervisor, analista, legal, admin (password “demo-password”).",
@@ -46,6 +54,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.legal": ("Legal", "Legal"),
     "page.rules": ("Reglas", "Rules"),
     "page.ingest": ("Carga de datos", "Ingest"),
+    "page.users": ("Usuarios", "Users"),
+    "us.list": ("Cuentas", "Accounts"),
+    "us.user": ("Usuario", "User"),
+    "us.role": ("Rol", "Role"),
+    "us.name": ("Nombre", "Name"),
+    "us.scope": ("Agente o equipo", "Agent or team"),
+    "us.active": ("Activa", "Active"),
+    "us.reset": ("Restablecer contraseña", "Reset password"),
+    "us.new_password": ("Contraseña nueva", "New password"),
+    "us.repeat": ("Repita la contraseña", "Repeat the password"),
+    "us.mismatch": ("Las contraseñas no coinciden.", "The passwords do not match."),
+    "us.policy": (
+        "Al menos 12 caracteres y 5 distintos, sin el nombre de usuario ni espacios al principio o al final.",
+        "At least 12 characters, 5 of them different, without the username or leading or trailing spaces.",
+    ),
+    "us.reset_done": ("Contraseña restablecida para {user}.", "Password reset for {user}."),
+    "us.disable": ("Desactivar la cuenta", "Disable the account"),
+    "us.disabled": ("Cuenta desactivada: {user}. Su sesión termina en su próximo clic.",
+                    "Account disabled: {user}. Their session ends on their next click."),
     "no_access": ("Su rol no tiene acceso a esta página.", "Your role has no access to this page."),
     "no_data": ("No hay datos para estos filtros.", "No data for these filters."),
     "error": ("No se pudo completar: {msg}", "Could not complete: {msg}"),
@@ -250,6 +277,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lg.place": ("Activar retención legal", "Place legal hold"),
     "lg.release": ("Levantar retención legal", "Release legal hold"),
     "lg.hold_saved": ("Retención legal actualizada.", "Legal hold updated."),
+    "lg.close_case": ("Cerrar el caso", "Close the case"),
+    "lg.close_reason": ("Motivo del cierre", "Reason for closing"),
+    "lg.case_closed": ("Caso cerrado.", "Case closed."),
     "lg.export": ("Exportación de evidencias", "Evidence export"),
     "lg.no_export_right": ("Su rol no puede exportar.", "Your role cannot export."),
     "lg.export_build": ("Generar ZIP de evidencias", "Build evidence ZIP"),
@@ -383,6 +413,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cal.mean_cohen": ("Kappa de Cohen medio", "Mean Cohen's kappa"),
     "cal.per_rule": ("Por regla", "Per rule"),
 }
+
+# The period picker, the queue's filters and paging, the legal timeline (dashboards/i18n_ux.py).
+from dashboards.i18n_ux import UX_STRINGS  # noqa: E402
+
+STRINGS.update(UX_STRINGS)
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import state
+from dashboards.literal import md
 from qa.views.interactions import recording
 from qa.workflow import interactions as services
 from qa.workflow.errors import WorkflowError
@@ -35,7 +36,7 @@ def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "i
         st.warning(state.tr("iv.not_visible"))
         return
     summary, findings, turns, audio = loaded
-    st.markdown(f"#### {state.tr('iv.title', id=summary.source_id)}")
+    st.markdown(f"#### {state.tr('iv.title', id=md(summary.source_id))}")
     meta = st.columns([1, 4])
     meta[0].metric(state.tr("col.score"), ui.fmt_num(summary.score, 1))
     facts = [

@@ -1,4 +1,4 @@
-"""Sign-in: username and password checked by ``qa.workflow.users.authenticate``; optional OIDC via ``st.login``."""
+"""Sign-in: password checked by ``qa.workflow.signin.sign_in`` (throttled, audited); optional OIDC via ``st.login``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,19 @@ import os
 import streamlit as st
 
 from dashboards import state
+from dashboards.literal import md
 from qa.workflow.errors import WorkflowError
-from qa.workflow.users import authenticate, get_principal
+from qa.workflow.signin import ThrottledError, sign_in
+from qa.workflow.users import get_principal
+
+
+def client_address() -> str | None:
+    """Return the browser's address as Streamlit sees it (the proxy's, behind a reverse proxy), or None."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # no request context (tests)  # noqa: BLE001
+        return None
+    return str(address)[:64] if address else None
 
 
 def sso_configured() -> bool:
@@ -51,10 +62,13 @@ def login_page() -> None:
             username = st.text_input(state.tr("login.user"), key="login_user")
             password = st.text_input(state.tr("login.password"), type="password", key="login_password")
             submitted = st.form_submit_button(state.tr("login.submit"), type="primary", width="stretch")
+        if reason := st.session_state.pop("signed_out_reason", None):
+            st.warning(state.tr(reason))
         if submitted:
             try:
-                with state.db().session() as s:
-                    who = authenticate(s, username.strip(), password)
+                who = sign_in(state.db().engine, username.strip(), password, address=client_address())
+            except ThrottledError:
+                st.error(state.tr("login.throttled"))
             except WorkflowError:
                 st.error(state.tr("login.failed"))
             else:
@@ -62,7 +76,7 @@ def login_page() -> None:
                 st.rerun()
         if sso_configured():
             if st.session_state.get("sso_unknown"):
-                st.warning(state.tr("login.sso_unknown", who=st.session_state["sso_unknown"]))
+                st.warning(state.tr("login.sso_unknown", who=md(st.session_state["sso_unknown"])))
             if st.button(state.tr("login.sso"), icon=":material/key:", width="stretch"):
                 st.login()
         if os.environ.get("QA_DEMO"):

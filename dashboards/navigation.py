@@ -44,6 +44,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("legal", "pages/legal.py", ":material/gavel:", "nav.work", rights=(Right.SEARCH, Right.MANAGE_CASES)),
     PageSpec("rules", "pages/rules.py", ":material/rule:", "nav.insight", rights=(Right.VIEW_PRECISION,)),
     PageSpec("ingest", "pages/ingest.py", ":material/upload_file:", "nav.admin", roles=(Role.ADMIN, Role.QA_ANALYST)),
+    PageSpec("users", "pages/users.py", ":material/manage_accounts:", "nav.admin", rights=(Right.MANAGE_USERS,)),
 )
 BY_KEY = {p.key: p for p in PAGES}
 

@@ -42,6 +42,25 @@ def principal() -> Principal | None:
     return st.session_state.get(PRINCIPAL_KEY)
 
 
+def current_principal() -> Principal | None:
+    """Return the signed-in principal re-read from the database; sign out a disabled or changed user.
+
+    Called on every page run (by ``app.main`` and :func:`require_page`), so disabling a user or
+    changing their role, agent or team takes effect on their next click.
+    """
+    from qa.workflow.signin import refresh
+
+    who = principal()
+    if who is None:
+        return None
+    with db().session() as s:
+        fresh = refresh(s, who)
+    if fresh is None:
+        sign_out()
+        st.session_state["signed_out_reason"] = "session.revoked"
+    return fresh
+
+
 def sign_in(who: Principal) -> None:
     st.session_state[PRINCIPAL_KEY] = who
 
@@ -65,8 +84,10 @@ def scope_of(who: Principal) -> Scope:
 
 def require_page(*rights: Right, roles: tuple[Role, ...] = ()) -> Principal:
     """Stop the page unless the principal has one of ``rights`` or one of ``roles`` (pages check even when hidden)."""
-    who = principal()
+    who = current_principal()
     if who is None:
+        if reason := st.session_state.get("signed_out_reason"):
+            st.warning(tr(reason))  # the sign-in form (app.py) shows on the next run
         st.stop()
     allowed = (not rights and not roles) or any(who.can(r) for r in rights) or who.role in roles
     if not allowed:

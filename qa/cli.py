@@ -23,10 +23,12 @@ app = typer.Typer(
 _COMMAND_MODULES = (
     "qa.cli_scan",
     "qa.cli_train",
+    "qa.cli_outcomes",
     "qa.cli_ingest",
     "qa.cli_report",
     "qa.cli_demo",
     "qa.cli_transcribe",
+    "qa.cli_recordings",
     "qa.cli_dashboard",
     "qa.cli_users",
     "qa.cli_audit",

@@ -47,6 +47,21 @@ def case_hold(
     typer.echo(f"case / caso {case.id}: legal hold / retención legal = {case.legal_hold}")
 
 
+@case_app.command("close")
+def case_close(
+    case_id: int = typer.Argument(...),
+    reason: str = typer.Option(..., "--reason", help="Why / Motivo."),
+    user: str = USER_OPTION,
+    database_url: str = DB_OPTION,
+) -> None:
+    """Close a case (audited; a legal hold stays until released) / Cierra un caso."""
+    from qa.workflow.cases import close_case
+
+    with workflow_session(database_url) as s:
+        case = close_case(s, sign_in(s, user), case_id, reason=reason)
+    typer.echo(f"case / caso {case.id}: {case.status}")
+
+
 @case_app.command("timeline")
 def case_timeline_cmd(case_id: int = typer.Argument(...), user: str = USER_OPTION, database_url: str = DB_OPTION) -> None:
     """Show the contact timeline in the consumer's local time / Cronología de contactos."""
@@ -82,8 +97,10 @@ def export_verify_cmd(
     database_url: str = DB_OPTION,
 ) -> None:
     """Check every file against the manifest (and the manifest against the audit log); exit 1 on tampering."""
+    from qa.cli_paths import require_paths
     from qa.workflow.export import verify_export
 
+    require_paths([zip_path], "export ZIP", "exportación ZIP")
     if offline:
         result = verify_export(Path(zip_path))
     else:

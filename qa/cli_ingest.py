@@ -55,6 +55,9 @@ def ingest_command(
 
     if not paths and not retry_failed:
         raise typer.BadParameter("give at least one PATH, or --retry-failed / indique una RUTA o --retry-failed")
+    from qa.cli_paths import require_paths
+
+    require_paths(paths or [])
     if executor_name not in ("local", "ray"):
         raise typer.BadParameter("--executor must be local or ray / --executor debe ser local o ray")
     if address and executor_name != "ray":

@@ -54,13 +54,14 @@ def _format_time(finding: Finding) -> str:
     return f"{int(minutes):02d}:{seconds:04.1f}"
 
 
-def _print_table(findings: list[Finding]) -> None:
+def _print_table(findings: list[Finding], header: bool = True) -> None:
     if not findings:
         typer.echo("No findings. / Sin hallazgos.")
         return
-    header = f"{'interaction':<14} {'rule':<44} {'family':<22} {'sev':<8} {'turn':>4} {'at':>7}  evidence"
-    typer.echo(header)
-    typer.echo("-" * len(header))
+    if header:
+        title = f"{'interaction':<14} {'rule':<44} {'family':<22} {'sev':<8} {'turn':>4} {'at':>7}  evidence"
+        typer.echo(title)
+        typer.echo("-" * len(title))
     for f in findings:
         turn = "" if f.turn is None else str(f.turn)
         evidence = f.evidence if len(f.evidence) <= 70 else f.evidence[:67] + "..."
@@ -70,29 +71,46 @@ def _print_table(findings: list[Finding]) -> None:
 
 def scan(
     paths: Annotated[
-        list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv), scanned as one batch.")
+        list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv) / Archivos o carpetas.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One Finding per line (JSON). / Un hallazgo por línea (JSON).")] = False,
     default_jurisdiction: Annotated[str, typer.Option(help="Jurisdiction for records without one.")] = "US",
     strict: Annotated[bool, typer.Option(help="Exit 1 if any record could not be read.")] = False,
+    progress: Annotated[
+        bool, typer.Option("--progress/--no-progress", help="Progress bar on a terminal / Barra de progreso en una terminal.")
+    ] = True,
 ) -> None:
     """Scan interactions for breaches of collection law. / Revisa interacciones contra las normas de cobranza."""
-    result = read_paths(paths)
-    interactions, audio_errors = resolve_audio(result.records)
-    errors = result.errors + audio_errors
-    _report_errors(errors)
+    from qa.cli_paths import require_paths
+
+    require_paths(paths)
+    # Read, scan and print a window at a time, with each account's recent contacts and standing facts
+    # carried between windows (qa.ingest.scanning): memory does not grow with the input.
+    from qa.ingest.scanning import StreamingScan
+    from qa.ingest.stream import Progress, count_lines
+    from qa.readers import iter_input_files
+    from qa.storage.account_state import window_days
+
     scanner = _load_scanner(default_jurisdiction)
-    findings = scanner.scan(interactions)
-    if as_json:
-        for finding in findings:
-            sys.stdout.write(finding.model_dump_json() + "\n")
-    else:
-        _print_table(findings)
+    shown = {"header": False}
+
+    def emit(findings: list[Finding]) -> None:
+        if as_json:
+            for finding in findings:
+                sys.stdout.write(finding.model_dump_json() + "\n")
+        elif findings:
+            _print_table(findings, header=not shown["header"])
+            shown["header"] = True
+
+    with Progress("scan", count_lines(list(iter_input_files(paths))), progress) as bar:
+        totals = StreamingScan(scanner, window_days(scanner)).run(paths, resolve_audio, emit, _report_errors, bar)
+    if not as_json and not shown["header"]:
+        _print_table([])
     typer.echo(
-        f"{len(interactions)} scanned / revisadas, {len(findings)} findings / hallazgos, {len(errors)} skipped / omitidas",
+        f"{totals.scanned} scanned / revisadas, {totals.findings} findings / hallazgos, {totals.errors} skipped / omitidas",
         err=True,
     )
-    if strict and errors:
+    if strict and totals.errors:
         raise typer.Exit(1)
 
 
@@ -125,10 +143,9 @@ def evaluate(
     if layers not in LAYER_CHOICES:
         typer.echo(f"--layers must be one of / debe ser uno de {', '.join(LAYER_CHOICES)}", err=True)
         raise typer.Exit(2)
-    missing = [str(p) for p in labelled if not p.exists()]
-    if missing:
-        typer.echo(f"not found / no existe: {', '.join(missing)}", err=True)
-        raise typer.Exit(2)
+    from qa.cli_paths import require_paths
+
+    require_paths(labelled, "labelled set", "entrada etiquetada")
     result = read_paths(labelled)
     _report_errors(result.errors)
     expected = {}

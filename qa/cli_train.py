@@ -15,7 +15,9 @@ def train(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", help="Folder for model.json and MODEL_CARD.md (default: the shipped model's). / Carpeta de salida."
+            "--out",
+            help="Folder for the collector model's model.json and MODEL_CARD.md, the consumer model in its consumer_signals/ "
+            "(default: the shipped models' folders). / Carpeta de salida.",
         ),
     ] = None,
     with_reviews: Annotated[
@@ -25,6 +27,14 @@ def train(
             help="Also learn from the confirmed / dismissed findings in this database URL. / Aprende también de las revisiones.",
         ),
     ] = None,
+    only: Annotated[
+        str,
+        typer.Option(
+            "--only",
+            help="Train only this model: collector (turns judged for violations) or consumer (what the consumer says). "
+            "/ Entrena solo este modelo: collector o consumer.",
+        ),
+    ] = "",
     seed: Annotated[int, typer.Option(help="Random seed. / Semilla.")] = 13,
     folds: Annotated[int, typer.Option(help="Cross-validation folds for the thresholds. / Pliegues de validación cruzada.")] = 5,
 ) -> None:
@@ -42,6 +52,13 @@ def train(
     if folds < 2:
         typer.echo("--folds must be at least 2 / debe ser al menos 2", err=True)
         raise typer.Exit(2)
+    if only not in ("", "collector", "consumer"):
+        typer.echo("--only must be collector or consumer / debe ser collector o consumer", err=True)
+        raise typer.Exit(2)
+    if only != "collector":
+        _train_consumer(manifest, out, seed, folds)
+    if only == "consumer":
+        return
     scanner = Scanner.load(layers="rules")
     data = load_corpus(manifest, scanner)
     for problem in data.problems[:20]:
@@ -70,6 +87,33 @@ def train(
         typer.echo(
             f"{family:<24} {m.examples:>6} {m.positives:>5} {m.threshold:>6.3f} {m.precision:>5.2f} {m.recall:>5.2f}{flag}"
         )
+    typer.echo(f"model / modelo {document['version']}: {path} ; card / ficha: {card}")
+
+
+def _train_consumer(manifest: Path, out: Path | None, seed: int, folds: int) -> None:
+    from compliance_rules.learned.consumer import (
+        CONSUMER_MODEL,
+        consumer_settings,
+        load_consumer_corpus,
+        train_consumer,
+        write_consumer_card,
+    )
+    from compliance_rules.learned.model import MODELS_DIR
+    from compliance_rules.learned.train import write_model
+
+    data = load_consumer_corpus(manifest)
+    for problem in data.problems[:20]:
+        typer.echo(f"skipped / omitido: {problem}", err=True)
+    if not data.examples:
+        typer.echo("no consumer turns in the corpus: consumer model not trained / el corpus no tiene turnos del consumidor")
+        return
+    typer.echo(f"consumer turns / turnos del consumidor: {len(data.examples)}, data {data.data_version}")
+    document, metrics = train_consumer(data, consumer_settings(seed, folds))
+    path = write_model(document, (out / CONSUMER_MODEL) if out else MODELS_DIR / CONSUMER_MODEL)
+    card = write_consumer_card(path, document, metrics, data)
+    typer.echo(f"{'signal':<24} {'turns':>6} {'pos':>5} {'thr':>6} {'CV P':>5} {'CV R':>5}")
+    for signal, m in metrics.items():
+        typer.echo(f"{signal:<24} {m.examples:>6} {m.positives:>5} {m.threshold:>6.3f} {m.precision:>5.2f} {m.recall:>5.2f}")
     typer.echo(f"model / modelo {document['version']}: {path} ; card / ficha: {card}")
 
 

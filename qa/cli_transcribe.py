@@ -13,11 +13,18 @@ import typer
 from qa.domain import Interaction
 
 
-def _expand(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
+def _expand(paths: list[Path], suffixes: tuple[str, ...], refused: list[Path] | None = None) -> list[Path]:
+    """Files named, and recordings under folders named; a link under a folder that leads out of it goes to ``refused``."""
+    from transcription.paths import inside
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes))
+            for p in sorted(p for p in path.rglob("*") if p.suffix.lower() in suffixes):
+                if inside(p, path) is not None:
+                    files.append(p)
+                elif refused is not None and (p.is_symlink() or p.is_file()):
+                    refused.append(p)
         else:
             files.append(path)
     return files
@@ -71,6 +78,7 @@ def transcribe(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from qa.cli_paths import require_paths
     from transcription import (
         AUDIO_SUFFIXES,
         ModelNotFoundError,
@@ -80,19 +88,24 @@ def transcribe(
         to_interaction,
         transcribe_file,
     )
+    from transcription.paths import REFUSED
 
+    require_paths(audio, "recording", "grabación")
     err = Console(stderr=True, soft_wrap=True)
     try:
         options = TranscriptionOptions(model=model, language=language, channels=parse_channels(channels), device=device)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    files = _expand(audio, AUDIO_SUFFIXES)
+    refused: list[Path] = []
+    files = _expand(audio, AUDIO_SUFFIXES, refused)
+    for path in refused:
+        err.print(f"[yellow]skipped / omitido:[/yellow] {path}: {REFUSED}", markup=True, highlight=False)
     if not files:
         err.print("[red]no recordings found / no se encontraron grabaciones[/red]")
         raise typer.Exit(2)
 
     out = output.open("w", encoding="utf-8") if output else sys.stdout
-    failures = 0
+    failures = len(refused)
     progress = Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True,
         disable=len(files) < 2,
@@ -129,7 +142,8 @@ def transcribe(
         if output:
             out.close()
     if failures:
-        err.print(f"{failures} of {len(files)} recording(s) skipped / {failures} de {len(files)} grabación(es) omitida(s)")
+        total = len(files) + len(refused)
+        err.print(f"{failures} of {total} recording(s) skipped / {failures} de {total} grabación(es) omitida(s)")
         raise typer.Exit(1)
 
 

@@ -1,4 +1,4 @@
-"""``qa users add/list/disable/demo``: workflow users and their roles."""
+"""``qa users add/list/disable/reset-password/demo``: workflow users and their roles."""
 
 from __future__ import annotations
 
@@ -51,6 +51,19 @@ def users_disable(username: str = typer.Argument(...), database_url: str = DB_OP
     with workflow_session(database_url) as s:
         disable_user(s, operator(), username)
     typer.echo(f"disabled / desactivado: {username}")
+
+
+@users_app.command("reset-password")
+def users_reset_password(username: str = typer.Argument(...), database_url: str = DB_OPTION) -> None:
+    """Set a new password (from QA_NEW_PASSWORD or a prompt); audited / Restablece la contraseña de un usuario."""
+    from qa.workflow.users import set_password
+
+    password = os.environ.get("QA_NEW_PASSWORD") or typer.prompt(
+        "New password / Contraseña nueva", hide_input=True, confirmation_prompt=True
+    )
+    with workflow_session(database_url) as s:
+        set_password(s, operator(), username, password)
+    typer.echo(f"password reset / contraseña restablecida: {username}")
 
 
 @users_app.command("demo")

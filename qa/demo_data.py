@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -345,7 +346,11 @@ def write_jsonl(records: list[dict], folder: Path) -> Path:
 
 
 def write_recordings_manifest(folder: Path, end: date = DEFAULT_END, audio_dir: Path = FIXTURE_AUDIO) -> Path | None:
-    """Write a manifest for the fixture recordings, assigned to demo agents and accounts; None when absent."""
+    """Write a manifest for the fixture recordings, assigned to demo agents and accounts; None when absent.
+
+    The recordings are copied beside the manifest (``recordings/``): ingest accepts recordings only
+    from its input folder or the configured media root (``transcription.paths``).
+    """
     described = audio_dir / "manifest.json"
     if not described.is_file():
         return None
@@ -356,12 +361,16 @@ def write_recordings_manifest(folder: Path, end: date = DEFAULT_END, audio_dir: 
         audio = audio_dir / call["file"]
         if not audio.is_file():
             continue
+        copied = folder / "recordings" / audio.name
+        copied.parent.mkdir(parents=True, exist_ok=True)
+        if not copied.is_file() or copied.stat().st_size != audio.stat().st_size:
+            shutil.copyfile(audio, copied)
         lang = "en" if call["file"].startswith("en") else "es"
         agent, jurisdiction, zone = plan[lang]
         started = datetime.combine(end - timedelta(days=n), time(10 + n, 15), ZoneInfo(zone)).isoformat()
         channels = ";".join(f"{k}={v}" for k, v in (call.get("channels") or {}).items())
         rows.append(
-            f"{audio},demo-rec-{n:03d},{agent},ACC-REC-{n:03d},{started},outbound,{jurisdiction},{zone},{lang},{channels}"
+            f"recordings/{audio.name},demo-rec-{n:03d},{agent},ACC-REC-{n:03d},{started},outbound,{jurisdiction},{zone},{lang},{channels}"
         )
     if len(rows) == 1:
         return None

@@ -41,7 +41,10 @@ def daily_frame(rows: list[dict]) -> pd.DataFrame:
 
 def by_period(daily: pd.DataFrame, period: Period, keys: tuple[str, ...] = ("agent", "team")) -> pd.DataFrame:
     """Sum daily rows into periods: interactions, mean score, pass rate and auto-fails per key and period."""
-    frame = daily.assign(period=daily["local_date"].dt.to_period(_FREQ[period]))
+    return _summed(daily.assign(period=daily["local_date"].dt.to_period(_FREQ[period])), keys)
+
+
+def _summed(frame: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
     grouped = frame.groupby([*keys, "period"], as_index=False)[["interactions", "score_sum", "passed", "auto_failed"]].sum()
     grouped["score"] = (grouped["score_sum"] / grouped["interactions"]).round(1)
     grouped["pass_rate"] = (grouped["passed"] / grouped["interactions"]).round(3)
@@ -66,9 +69,12 @@ def ranking(
     as_of: date | None = None,
     trend_periods: int = 6,
     keys: tuple[str, ...] = ("agent", "team"),
+    between: tuple[date, date] | None = None,
 ) -> pd.DataFrame:
     """Rank by mean score in the period holding ``as_of`` (default: the latest with data), with the change and trend.
 
+    ``between=(start, end)`` ranks a custom range of local days instead; the change and the trend
+    then compare it with the ranges of the same length before it.
     Columns: rank, keys…, interactions, score, pass_rate, auto_failed, previous (score of the
     period before), change, trend (sparkline of the last ``trend_periods`` periods, oldest first).
     Ties are broken by fewer auto-fails, then more interactions.
@@ -88,9 +94,15 @@ def ranking(
     ]
     if daily.empty:
         return pd.DataFrame(columns=empty_columns)
-    periods = by_period(daily, period, keys)
-    current = pd.Period(pd.Timestamp(as_of), _FREQ[period]) if as_of else periods["period"].max()
-    window = pd.period_range(end=current, periods=trend_periods, freq=_FREQ[period])
+    if between is not None:
+        start, end = (pd.Timestamp(d) for d in between)
+        length = (end - start).days + 1
+        periods = _summed(daily.assign(period=(daily["local_date"] - start).dt.days // length), keys)
+        current, window = 0, pd.Index(range(1 - trend_periods, 1))
+    else:
+        periods = by_period(daily, period, keys)
+        current = pd.Period(pd.Timestamp(as_of), _FREQ[period]) if as_of else periods["period"].max()
+        window = pd.period_range(end=current, periods=trend_periods, freq=_FREQ[period])
     now = periods[periods["period"] == current].copy()
     if "agent" in keys:
         names = daily.drop_duplicates("agent", keep="last").set_index("agent")["agent_name"]
@@ -111,5 +123,5 @@ def ranking(
     ]
     now = now.sort_values(["score", "auto_failed", "interactions"], ascending=[False, True, False]).reset_index(drop=True)
     now.insert(0, "rank", range(1, len(now) + 1))
-    now["period"] = now["period"].astype(str)
+    now["period"] = f"{between[0]} – {between[1]}" if between is not None else now["period"].astype(str)
     return now[empty_columns]

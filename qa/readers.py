@@ -136,13 +136,21 @@ def parse_record(raw: Any, file: str, line: int) -> Record | ReadError:
     if not isinstance(raw, dict):
         return ReadError(file, line, f"expected a JSON object, got {type(raw).__name__}")
     record_id = _record_id(raw)
+    from transcription.redaction import redact_interaction, redact_text  # lazy: the package loads numpy
+
     try:
         interaction = Interaction.model_validate(raw, context=INPUT_RECORD)
     except ValidationError as exc:
-        return ReadError(file, line, describe_validation_error(exc), record_id)
+        return ReadError(file, line, redact_text(describe_validation_error(exc)), record_id)
     except Exception as exc:  # noqa: BLE001 - whatever a hostile record provokes, it fails alone
-        return ReadError(file, line, f"cannot validate the record: {type(exc).__name__}: {exc}", record_id)
-    return Record(interaction, file, line, raw)
+        return ReadError(file, line, redact_text(f"cannot validate the record: {type(exc).__name__}: {exc}"), record_id)
+    # Redaction of every text channel (chat, SMS, e-mail, transcripts given as text) happens here, before
+    # anything is scanned, stored, logged or exported; the raw turns are not kept (docs/transcription.md).
+    try:
+        interaction = redact_interaction(interaction)
+    except Exception as exc:  # noqa: BLE001 - never store a record that could not be redacted
+        return ReadError(file, line, f"cannot redact the record: {type(exc).__name__}", record_id)
+    return Record(interaction, file, line, {k: v for k, v in raw.items() if k != "turns"})
 
 
 def _json_failure(exc: ValueError | RecursionError) -> str:

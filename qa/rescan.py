@@ -6,6 +6,10 @@ version no longer raises is marked dropped, a new one is inserted, one raised ag
 drop is reactivated; each change is a ``finding_events`` row naming the rule-pack version.
 Finding rows are never deleted, so reviews pointing at them survive. Scores are recomputed.
 
+Each rescanned account's state (``qa.storage.account_state``: recent contacts, standing facts) is
+rebuilt from the new version's facts in the same transaction, so ingests after a rescan read a
+bounded history that agrees with the new rules.
+
 Resumable: an interaction records the version that last scanned it, and a rerun only picks up
 accounts with an interaction scanned by another version (``--all`` rescans everything).
 """
@@ -23,9 +27,9 @@ from sqlalchemy.orm import Session
 from qa.ingest.executors import Executor, default_executor
 from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, ingest_collector, init_worker
 from qa.scoring import Scorecard
+from qa.storage import account_state, rollups
 from qa.storage import models as m
 from qa.storage import repository as repo
-from qa.storage import rollups
 from qa.storage.engine import Database
 from qa.storage.types import utcnow
 
@@ -183,6 +187,13 @@ def apply_rescan(session: Session, result: TaskResult, scorecard: Scorecard, sca
     summary.interactions += len(ok)
 
 
+def _record_state(session: Session, result: TaskResult, days: int) -> None:
+    """Rebuild the account states of the rescanned accounts (a task holds whole accounts) from the new facts."""
+    pks = [o.key for o in result.outcomes if o.error is None and o.score is not None]
+    contacts = account_state.contacts_by_pk(session, pks, result.facts)
+    account_state.record_contacts(session, contacts, result.rule_pack_version, days)
+
+
 def rescan(db: Database, options: RescanOptions | None = None, executor: Executor | None = None) -> RescanSummary:
     """Rescan stored interactions with the current rule packs; see the module docstring."""
     with ingest_collector():
@@ -205,11 +216,13 @@ def _rescan(db: Database, options: RescanOptions, executor: Executor | None) -> 
         scan_run_id = run.id
         groups = _target_groups(s, version, options.all)
     summary = RescanSummary(scan_run_id, version)
+    days = account_state.window_days(_STATE.scanner)
     executor = executor or default_executor(options.workers)
-    with _progress(sum(map(len, groups)), options.progress) as bar:
+    with _progress(sum(map(len, groups)), options.progress, "rescan") as bar:
         for result in executor.run(config, _tasks(db, groups, options.chunk_size)):
             with db.session() as s:
                 apply_rescan(s, result, scorecard, scan_run_id, summary)
+                _record_state(s, result, days)
                 s.execute(
                     update(m.ScanRun)
                     .where(m.ScanRun.id == scan_run_id)

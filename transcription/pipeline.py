@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -11,6 +11,7 @@ from transcription.audio import DecodedAudio, decode
 from transcription.errors import TranscriptionError
 from transcription.guards import apply_guards
 from transcription.options import TranscriptionOptions, channels_from_mapping
+from transcription.paths import RecordingRefused, allowed_roots, confine
 from transcription.redaction import redact_turns
 from transcription.roles import decide_channels, turn_speaker
 from transcription.transcript import GuardDrop, Redaction, TranscriptResult, TranscriptTurn
@@ -107,23 +108,28 @@ class AudioRecord(Protocol):
 AudioRecordError = ReadError
 
 
-def audio_path(record: AudioRecord) -> Path:
-    """Return the record's ``audio``, resolved relative to the JSON file that holds it."""
-    audio = Path(record.interaction.audio or "")
-    return audio if audio.is_absolute() else Path(record.file).parent / audio
+def audio_path(record: AudioRecord, inputs: Sequence[Path] | None = None) -> Path:
+    """Return the record's ``audio``, resolved relative to the JSON file that holds it and confined.
+
+    Raises :class:`~transcription.paths.RecordingRefused` (one message for every cause) unless it
+    is a readable file inside ``inputs``' folders (default: the JSON file's folder) or the media root.
+    """
+    return confine(record.interaction.audio, record.file, allowed_roots(inputs, record.file))
 
 
 def resolve_audio_records(
     records: Iterable[AudioRecord],
     options: TranscriptionOptions | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    inputs: Sequence[Path] | None = None,
 ) -> tuple[list[Interaction], list[AudioRecordError]]:
     """Interactions for all records, transcribing those that carry ``audio`` instead of ``turns``.
 
     Records with turns pass through unchanged and in order. A record whose recording cannot be
     transcribed is left out and reported as an :class:`AudioRecordError`; the batch goes on.
     The record's ``audio_channels`` and ``language`` take precedence over ``options``.
-    ``progress(done, total, file)`` is called after each recording. A missing model raises
+    ``progress(done, total, file)`` is called after each recording. Recordings must lie in the
+    folders of ``inputs`` (default: each record's file's folder) or the media root. A missing model raises
     :class:`~transcription.errors.ModelNotFoundError` at the first recording (it would fail them all).
     """
     options = options or TranscriptionOptions()
@@ -137,8 +143,9 @@ def resolve_audio_records(
         if interaction.audio is None:
             interactions.append(interaction)
             continue
-        path = audio_path(record)
+        path: Path | str = record.interaction.audio or ""
         try:
+            path = audio_path(record, inputs)
             record_options = options.with_(
                 channels=channels_from_mapping(interaction.audio_channels) or options.channels,
                 language=interaction.language or options.language,
@@ -151,7 +158,8 @@ def resolve_audio_records(
             if isinstance(exc, ModelNotFoundError):
                 raise
             reason = getattr(exc, "reason", str(exc))
-            errors.append(AudioRecordError(record.file, record.line, f"{path}: {reason}", interaction.id))
+            shown = reason if isinstance(exc, RecordingRefused) else f"{path}: {reason}"
+            errors.append(AudioRecordError(record.file, record.line, shown, interaction.id))
         finally:
             done += 1
             if progress is not None:

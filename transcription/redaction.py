@@ -1,35 +1,57 @@
-"""Masking card and identity numbers and e-mail addresses before a transcript is stored.
+"""Masking card and identity numbers and e-mail addresses before any text is stored.
 
-Kinds and their masks (``MASKS``):
+Used for transcripts (``redact_turns`` over a call's turns) and, at ingest, for every text
+channel (chat, SMS, e-mail, transcripts supplied as text). Kinds and their masks (``MASKS``):
 
-``card``       13-19 digits in one run (numerals or spoken digits, "4556 7375 ...", "cuatro cinco
-               cinco seis ...", "forty five ..."), Luhn-valid or said after a card word
-``long_number`` 13-19 digits that are neither (account numbers are masked too, under their own kind)
-``cvv``        2-4 digits after "CVV", "CVC", "código de seguridad", "security code", ...
-``us_ssn``     ``123-45-6789``, or digits after "social security" / "seguro social" / "SSN"
-``co_cedula``  digits after "cédula" / "número de identificación" / "documento"
-``pe_dni``     digits after "DNI"
-``cl_rut``     ``12.345.678-5`` with a valid check digit, or digits after "RUT" / "RUN"
-``mx_curp``    an 18-character CURP
-``email``      ``name@example.com`` and spoken "name punto apellido arroba gmail punto com" /
-               "name dot surname at gmail dot com"
+``card``        13-19 digits, Luhn-valid, or read after a card cue ("tarjeta", "card", "visa",
+                "plástico"...) within 80 characters; or the 4-digit group after "termina en",
+                "terminada en", "ending in", "last four", "últimos cuatro"
+``long_number`` 13-19 digits that are neither, unless an account cue ("cuenta", "obligación",
+                "contrato", "referencia", "account"...) precedes them: those stay readable
+``cvv``         3-4 digits right after "CVV", "CVC", "CID", "código de seguridad", "security code",
+                "los tres dígitos de atrás"..., or after a bare "código"/"code"
+``us_ssn``      ``123-45-6789`` / ``123 45 6789`` (3-2-4 groups), or up to 9 digits after "social",
+                "SSN", "SS#", "seguro social", "tax ID", "ITIN"
+``co_cedula``   5-12 digits after "cédula", "C.C.", "CC", "c c", "número de identificación"
+``dni``         5-12 digits after "DNI" / "documento nacional de identidad" (Peru, Argentina)
+``cl_rut``      ``12.345.678-5`` with a valid check digit, or digits after "RUT" / "RUN"
+``national_id`` digits after "documento", "carné de extranjería", "CUIL", "CUIT", "identificación";
+                ``20-12345678-3``; an INE voter key; a spelled code after "clave de elector"/"INE"
+``mx_curp``     an 18-character CURP (written, or spelled after "CURP")
+``mx_rfc``      an RFC with or without homoclave (written, or spelled after "RFC")
+``email``       ``name@example.com`` and spoken "name punto apellido arroba gmail punto com" /
+                "name dot surname at gmail dot com"
 
-The context of a number is the text before it in its turn and the end of the previous turn,
-so "¿Y el código de seguridad?" / "Uno dos tres." masks the answer. Numbers said in pieces
-("one two three, four five, six seven eight nine") form one run: digits separated only by
-spaces, commas, periods, hyphens or slashes. Within a context, runs separated by one short
-word ("or", "y", a letter Whisper misheard) are masked as one.
+A number preceded by a currency sign or followed by a currency or percent word ("$3.880",
+"S/ 450", "noventa mil pesos", "40 %") is never masked: balances, fees and rates are evidence.
+Numbers are read whether written or spoken (see :mod:`transcription.redaction_numbers`). A cue
+other than the card cue applies to the first number after it only, so "cédula 80123456, saldo
+$3.880.000" masks the cédula and keeps the balance. The context of a number is the text before
+it and, for ``redact``, the end of the previous turn. Everything is linear in the text's length.
 
-The original value is never kept: callers get the masked text and, per mask, its kind and
-its span in both texts (the original span only to time the mask from word timestamps).
+The original value is never kept: callers get the masked text and, per mask, its kind and its
+span in both texts (the original span only to time the mask from word timestamps).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from transcription.guards import normalise
+from transcription import redaction_cues as cues
+from transcription.redaction_numbers import SEPARATORS, Run, Token, find_runs, fold, read_runs_with_text2num, tokenize
+
+if TYPE_CHECKING:
+    from qa.domain import Interaction
+
+_GAP_WORDS = re.compile(r"\w+|[^\w\s]")
+# "la tarjeta termina en diciembre de 2024": a month between "termina en" and the number makes it a date
+_MONTH = re.compile(
+    r"\b(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    r"january|february|march|april|may|june|july|august|september|october|november|december)\b"
+)
 
 MASKS = {
     "card": "[CARD]",
@@ -37,51 +59,29 @@ MASKS = {
     "cvv": "[CVV]",
     "us_ssn": "[US_SSN]",
     "co_cedula": "[CO_CEDULA]",
-    "pe_dni": "[PE_DNI]",
+    "dni": "[DNI]",
+    "pe_dni": "[PE_DNI]",  # kind of masks stored before "dni" replaced it
     "cl_rut": "[CL_RUT]",
+    "national_id": "[NATIONAL_ID]",
     "mx_curp": "[MX_CURP]",
+    "mx_rfc": "[MX_RFC]",
     "email": "[EMAIL]",
 }
 
-_UNITS = {
-    "cero": 0, "uno": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9,
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+#: The identifier each mask kind protects (the labelled set's kinds).
+KIND_GROUPS = {
+    "card": "card", "long_number": "card", "cvv": "cvv", "us_ssn": "ssn", "co_cedula": "national_id", "dni": "national_id",
+    "pe_dni": "national_id", "cl_rut": "national_id", "national_id": "national_id", "mx_curp": "national_id",
+    "mx_rfc": "national_id", "email": "email",
 }  # fmt: skip
-_TEENS = {
-    "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciseis": 16, "diecisiete": 17,
-    "dieciocho": 18, "diecinueve": 19, "veintiuno": 21, "veintiun": 21, "veintidos": 22, "veintitres": 23,
-    "veinticuatro": 24, "veinticinco": 25, "veintiseis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19,
-}  # fmt: skip
-_TENS = {
-    "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80, "noventa": 90,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-}  # fmt: skip
-_SEPARATORS = frozenset("-,./")
-_BRIDGE_MAX_LEN = 3  # a word this short between two runs in a context does not end the number
 
-_CONTEXTS: tuple[tuple[str, re.Pattern[str], int], ...] = (
-    # kind, cue on normalised text, fewest digits masked after it
-    ("cvv", re.compile(r"\b(cvv2?|cvc2?|codigo de seguridad|codigo de verificacion|security code|verification code|"
-                       r"(tres|3) (numeros|digitos) (de atras|del reverso)|(three|3) (digits|numbers) on the back)\b"), 2),
-    ("us_ssn", re.compile(r"\b(social security|seguro social|ssn|ss number)\b"), 2),
-    ("co_cedula", re.compile(r"\b(cedula|numero de identificacion|documento de identidad|numero de documento)\b"), 2),
-    ("pe_dni", re.compile(r"\b(dni|documento nacional de identidad)\b"), 2),
-    ("cl_rut", re.compile(r"\b(rut|run|rol unico)\b"), 2),
-    ("card", re.compile(r"\b(tarjeta|card|visa|mastercard|amex|american express|debito|credito|debit|credit)\b"), 4),
-)  # fmt: skip
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_SPOKEN_EMAIL = re.compile(
-    r"\b[\w+-]+(?:\s+(?:punto|dot|guion|underscore|guion bajo)\s+[\w+-]+)*\s+(?:arroba|at)\s+[\w-]+"
-    r"(?:\s*(?:\bpunto\b|\bdot\b|\.)\s*[\w-]+)*?\s*(?:\bpunto\b|\bdot\b|\.)\s*(?:com|net|org|edu|gov|co|mx|pe|cl|es|ar|us|io)\b",
-    re.IGNORECASE,
-)
-_CURP = re.compile(r"\b[A-Z]{4}\d{6}[HMX][A-Z]{5}[A-Z0-9]\d\b", re.IGNORECASE)
-_SSN = re.compile(r"\b\d{3}-\d{2}-\d{4}\b")
-_RUT = re.compile(r"\b(\d{1,2})\.?(\d{3})\.?(\d{3})-([\dkK])\b")
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+_ID_FAMILIES = ("co_cedula", "dni", "cl_rut", "national_id")
+_DIGIT_RANGE = {"us_ssn": (4, 9), "co_cedula": (5, 12), "dni": (5, 12), "cl_rut": (5, 10), "national_id": (5, 12)}
+_LETTER_THEN_DIGIT = re.compile(r"[a-z]-?\d")
+_DASHED_DIGIT = re.compile(r"\d-[\dk]")
+_MASK_TOKEN = re.compile("|".join(re.escape(mask.lower()) for mask in MASKS.values()))
+_BRIDGE_MAX_LEN = 3  # one word this short between two pieces of an ID does not end it ("1-2-3 or 5-6-M-8-9")
+_CONTEXT_CHARS = 120
 
 
 @dataclass(frozen=True)
@@ -118,131 +118,193 @@ def rut_ok(body: str, check: str) -> bool:
     return check.upper() == expected
 
 
-@dataclass(frozen=True)
-class _Run:
-    digits: str
-    start: int
-    end: int
-    first_token: int
-    last_token: int
+class _Finder:
+    """One pass over one text: cues, runs and codes, each found once, in order."""
 
+    def __init__(self, text: str, reader: str) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self.masks_in_text: list[int] = []  # starts of masks already in the text ("[CVV]")
+        if "[" in text:  # a mask is no cue, and it answers the cue before it: redacting twice changes nothing
+            self.masks_in_text = [m.start() for m in _MASK_TOKEN.finditer(self.folded)]
+            self.folded = _MASK_TOKEN.sub(lambda m: " " * len(m.group()), self.folded)
+        events = []
+        for m in cues.ALL_CUES.finditer(self.folded):
+            family = m.lastgroup
+            events.append((m.end(), m.start(), family, m.group(family).strip()))
+        self.events = events  # in order: matches of one pattern never overlap
+        self.runs: list[Run] = find_runs(self.folded, [(start, end) for end, start, _f, _c in events])
+        if reader == "text2num":
+            read_runs_with_text2num(self.runs, text)
+        self.found: list[Match] = []  # sorted by start
+        self._starts: list[int] = []
 
-def _number_at(tokens: list[tuple[str, int, int]], i: int) -> tuple[str, int] | None:
-    """Digits said at token ``i`` and how many tokens they take, or ``None``."""
-    word = normalise(tokens[i][0])
-    if word.isdigit():
-        return word, 1
-    if word in _UNITS:
-        return str(_UNITS[word]), 1
-    if word in _TEENS:
-        return str(_TEENS[word]), 1
-    if word in _TENS:
-        tens = _TENS[word]
-        # "cuarenta y cinco", "forty five", "forty-five"
-        j = i + 1
-        if j < len(tokens) and normalise(tokens[j][0]) in ("y", "-"):
-            j += 1
-        if j < len(tokens) and normalise(tokens[j][0]) in _UNITS and _UNITS[normalise(tokens[j][0])] > 0:
-            return str(tens + _UNITS[normalise(tokens[j][0])]), j - i + 1
-        return str(tens), 1
-    return None
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether [start, end) touches a match already found (matches never overlap: check the neighbours)."""
+        i = bisect.bisect_left(self._starts, start)
+        if i < len(self.found) and self.found[i].start < end:
+            return True
+        return i > 0 and self.found[i - 1].end > start
 
+    def add(self, kind: str, start: int, end: int) -> None:
+        if not self.overlaps(start, end):
+            i = bisect.bisect_left(self._starts, start)
+            self._starts.insert(i, start)
+            self.found.insert(i, Match(kind, start, end))
 
-def _runs(text: str) -> tuple[list[tuple[str, int, int]], list[_Run]]:
-    tokens = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    runs: list[_Run] = []
-    i = 0
-    while i < len(tokens):
-        first = _number_at(tokens, i)
-        if first is None:
+    # -- codes and e-mails -------------------------------------------------------------------
+    def codes(self) -> None:
+        text = self.text
+        for lo, hi in cues.written_emails(text, self.folded) + cues.spoken_emails(text, self.folded):
+            self.add("email", lo, hi)
+        if _LETTER_THEN_DIGIT.search(self.folded):  # one cheap pass before the code patterns
+            for m in cues.CURP.finditer(text):
+                if cues.yymmdd_ok(m.group(1)):
+                    self.add("mx_curp", m.start(), m.end())
+            for m in cues.INE.finditer(text):
+                self.add("national_id", m.start(), m.end())
+            for m in cues.RFC.finditer(text):
+                if cues.yymmdd_ok(m.group(1)):
+                    self.add("mx_rfc", m.start(), m.end())
+        if _DASHED_DIGIT.search(self.folded):
+            for m in cues.RUT.finditer(text):
+                if rut_ok(m.group(1) + m.group(2) + m.group(3), m.group(4)):
+                    self.add("cl_rut", m.start(), m.end())
+            for m in cues.CUIL.finditer(text):
+                self.add("national_id", m.start(), m.end())
+        for end, _start, family, cue in self.events:
+            if family == "spelled":
+                self._spelled(end, cues.SPELLED_KIND.get(cue, "national_id"))
+
+    def _spelled(self, cue_end: int, kind: str) -> None:
+        """A code spelled letter by letter after "CURP"/"RFC": "g o m r ocho cinco cero ..."."""
+        tokens = tokenize(self.text[cue_end : cue_end + 400], self.folded[cue_end : cue_end + 400])
+        i = 0
+        while i < len(tokens) and tokens[i].start <= cues.CUES["spelled"][1] and not _spell_item(tokens[i]):
             i += 1
-            continue
-        digits, used = first
-        start, last = i, i + used - 1
-        j = i + used
-        while j < len(tokens):
-            k = j
-            while k < len(tokens) and tokens[k][0] in _SEPARATORS:
-                k += 1
-            if k == len(tokens):
-                break
-            nxt = _number_at(tokens, k)
-            # "oh" is a digit only inside a run ("four oh five")
-            if nxt is None and normalise(tokens[k][0]) == "oh":
-                nxt = ("0", 1)
-            if nxt is None:
-                break
-            digits += nxt[0]
-            last = k + nxt[1] - 1
-            j = k + nxt[1]
-        runs.append(_Run(digits, tokens[start][1], tokens[last][2], start, last))
-        i = last + 1
-    return tokens, runs
+        j = i
+        while j < len(tokens) and _spell_item(tokens[j]):
+            j += 1
+        if j - i >= 10:
+            self.add(kind, cue_end + tokens[i].start, cue_end + tokens[j - 1].end)
+
+    # -- numbers ---------------------------------------------------------------------------
+    def numbers(self) -> None:
+        events, e = self.events, 0
+        pending: tuple[int, str] | None = None  # latest unconsumed cue (end, family), card and account cues apart
+        card_end = account_end = -(10**9)
+        last4_masked: Match | None = None
+        runs, r = self.runs, 0
+        while r < len(runs):
+            run = runs[r]
+            while e < len(events) and events[e][0] <= run.start:
+                end, _s, family, _cue = events[e]
+                if family == "card":
+                    card_end = end
+                elif family == "account":
+                    account_end = end
+                elif family != "spelled":
+                    pending = (end, family)
+                e += 1
+            r += 1
+            if self.overlaps(run.start, run.end):
+                continue
+            cue, pending_end = None, 0
+            if pending is not None and self.masks_in_text:
+                k = bisect.bisect_left(self.masks_in_text, pending[0])
+                if k < len(self.masks_in_text) and self.masks_in_text[k] < run.start:
+                    pending = None  # "cvv [CVV], vence 0827": the cue was answered by the mask
+            if pending is not None and run.start - pending[0] <= cues.CUES[pending[1]][1]:
+                cue, pending_end = pending[1], pending[0]
+            pending = None  # a cue applies to the first number after it only
+            if self._is_amount(run):
+                continue
+            digits, n = run.digits, len(run.digits)
+            near_card = run.start - card_end <= cues.CUES["card"][1]
+            if 13 <= n <= 19 and not run.magnitude and (luhn_ok(digits) or near_card):
+                self.add("card", run.start, run.end)
+            elif cue == "last4" and n == 4 and not self._date_or_account(pending_end, run.start, card_end, account_end):
+                last4_masked = Match("card", run.start, run.end)
+                self.add("card", run.start, run.end)
+            elif cue in ("cvv", "code") and 3 <= n <= 4:
+                self.add("cvv", run.start, run.end)
+            elif cue in _DIGIT_RANGE and (after := self._identifier(cue, runs, r - 1)) is not None:
+                r = after
+            elif n == 4 and last4_masked is not None and self._another_last4(last4_masked, run):
+                self.add("card", run.start, run.end)
+            elif run.dashed == (3, 2, 4) or (not run.words and run.groups == (3, 2, 4) and run.joints == "  "):
+                self.add("us_ssn", run.start, run.end)
+            elif 13 <= n <= 19 and not run.magnitude and run.start - account_end > cues.CUES["account"][1]:
+                self.add("long_number", run.start, run.end)
+
+    def _identifier(self, kind: str, runs: list[Run], r: int) -> int | None:
+        """Mask runs[r] (and pieces bridged to it) as ``kind`` if their digits fit; return the next run index.
+
+        ``None`` when they do not fit: the run is then judged like any other.
+        """
+        low, high = _DIGIT_RANGE[kind]
+        start, end, count = runs[r].start, runs[r].end, len(runs[r].digits)
+        last = runs[r]
+        nxt = r + 1
+        while nxt < len(runs) and count < high and self._bridged(last, runs[nxt]):
+            last = runs[nxt]
+            end, count = last.end, count + len(last.digits)
+            nxt += 1
+        structured = runs[r].dashed == (3, 2, 4) or (not runs[r].words and runs[r].groups == (3, 2, 4))
+        if low <= count <= high or (kind == "us_ssn" and structured):
+            self.add(kind, start, end)
+            return nxt
+        return None
+
+    def _bridged(self, a: Run, b: Run) -> bool:
+        gap = self.text[a.end : b.start]
+        if len(gap) > 12:
+            return False
+        words = [w for w in _GAP_WORDS.findall(gap) if w not in SEPARATORS]
+        return len(words) <= 1 and all(len(w) <= _BRIDGE_MAX_LEN and w.isalpha() for w in words)
+
+    def _date_or_account(self, cue_end: int, start: int, card_end: int, account_end: int) -> bool:
+        """After "termina en": a month ("termina en diciembre de 2024"), or an account named after the last card."""
+        if _MONTH.search(self.folded, cue_end, start):
+            return True
+        return account_end > card_end and cue_end - account_end <= 30
+
+    def _another_last4(self, previous: Match, run: Run) -> bool:
+        """A second 4-digit ending named right after the first ("termina en 6669 y la otra en 0486")."""
+        gap = self.folded[previous.end : run.start]
+        return len(gap) <= 25 and any(w in gap.split() for w in ("otra", "otro", "other"))
+
+    def _is_amount(self, run: Run) -> bool:
+        before = self.folded[max(0, run.start - 8) : run.start]
+        after = self.folded[run.end : run.end + 16]
+        return bool(cues.CURRENCY_BEFORE_RE.search(before) or cues.CURRENCY_AFTER_RE.match(after))
 
 
-def _context_kind(before: str) -> tuple[str, int] | None:
-    """Return the context cue nearest to the end of ``before`` (normalised text)."""
-    best: tuple[int, str, int] | None = None
-    for kind, pattern, min_digits in _CONTEXTS:
-        for m in pattern.finditer(before):
-            if best is None or m.end() > best[0]:
-                best = (m.end(), kind, min_digits)
-    return None if best is None else (best[1], best[2])
+_SPELL_NUMBERS = frozenset(
+    "cero uno dos tres cuatro cinco seis siete ocho nueve zero one two three four five six seven eight nine".split()
+)
 
 
-def find_sensitive(text: str, context: str = "") -> list[Match]:
-    """Non-overlapping matches in ``text``, in order; ``context`` is the previous turn's text."""
-    found: list[Match] = []
+def _spell_item(token: Token) -> bool:
+    norm = token.norm
+    return (len(norm) == 1 and norm.isalnum()) or norm.isdigit() or norm in _SPELL_NUMBERS
 
-    def add(kind: str, start: int, end: int) -> None:
-        if not any(m.start < end and start < m.end for m in found):
-            found.append(Match(kind, start, end))
 
-    for m in _EMAIL.finditer(text):
-        add("email", m.start(), m.end())
-    for m in _SPOKEN_EMAIL.finditer(text):
-        add("email", m.start(), m.end())
-    for m in _CURP.finditer(text):
-        add("mx_curp", m.start(), m.end())
-    for m in _SSN.finditer(text):
-        add("us_ssn", m.start(), m.end())
-    for m in _RUT.finditer(text):
-        if rut_ok(m.group(1) + m.group(2) + m.group(3), m.group(4)):
-            add("cl_rut", m.start(), m.end())
+def find_sensitive(text: str, context: str = "", *, reader: str = "hand") -> list[Match]:
+    """Non-overlapping matches in ``text``, in order; ``context`` is the previous turn's text.
 
-    tokens, runs = _runs(text)
-    tail = context[-120:]
-    previous: Match | None = None
-    previous_run: _Run | None = None
-    for run in runs:
-        before = normalise(tail + " " + text[max(0, run.start - 80) : run.start])
-        ctx = _context_kind(before)
-        kind: str | None = None
-        if 13 <= len(run.digits) <= 19:
-            kind = "card" if luhn_ok(run.digits) or (ctx and ctx[0] == "card") else "long_number"
-        elif ctx is not None and len(run.digits) >= ctx[1]:
-            kind = ctx[0]
-        elif ctx is not None and previous is not None and previous_run is not None and previous.kind == ctx[0]:
-            # a piece of the same number after a one-word interruption ("five six M eight nine")
-            between = tokens[previous_run.last_token + 1 : run.first_token]
-            words = [t for t in between if t[0] not in _SEPARATORS]
-            if len(words) <= 1 and all(len(t[0]) <= _BRIDGE_MAX_LEN for t in words):
-                kind = ctx[0]
-        if kind is None:
-            continue
-        start = run.start
-        if previous is not None and previous_run is not None and previous.kind == kind and kind != "long_number":
-            between = tokens[previous_run.last_token + 1 : run.first_token]
-            words = [t for t in between if t[0] not in _SEPARATORS]
-            if len(words) <= 1 and all(len(t[0]) <= _BRIDGE_MAX_LEN for t in words) and previous in found:
-                found.remove(previous)
-                start = previous.start
-        if any(m.start < run.end and start < m.end for m in found):
-            continue
-        previous = Match(kind, start, run.end)
-        previous_run = run
-        found.append(previous)
-    return sorted(found, key=lambda m: m.start)
+    ``reader`` picks how spoken numbers are read: ``"hand"`` (default) or ``"text2num"``.
+    """
+    tail = context[-_CONTEXT_CHARS:] if context else ""
+    offset = len(tail) + 1 if tail else 0
+    finder = _Finder(f"{tail} {text}" if tail else text, reader)
+    finder.codes()
+    finder.numbers()
+    out = []
+    for m in finder.found:
+        if m.end > offset:
+            out.append(Match(m.kind, max(m.start, offset) - offset, m.end - offset))
+    return out
 
 
 def redact_turns(texts: list[str]) -> list[tuple[str, list[Masked]]]:
@@ -260,17 +322,45 @@ def redact_turns(texts: list[str]) -> list[tuple[str, list[Masked]]]:
         pos += len(text) + 1
     stream = " ".join(texts)
     per_turn: list[list[Match]] = [[] for _ in texts]
+    index = 0
     for m in find_sensitive(stream):
-        for index, (base, text) in enumerate(zip(starts, texts, strict=True)):
+        while index + 1 < len(texts) and starts[index + 1] <= m.start:
+            index += 1
+        k = index
+        while k < len(texts) and starts[k] < m.end:
+            base, text = starts[k], texts[k]
             lo, hi = max(m.start, base), min(m.end, base + len(text))
             if lo < hi and text[lo - base : hi - base].strip(" .,;:-"):
-                per_turn[index].append(Match(m.kind, lo - base, hi - base))
+                per_turn[k].append(Match(m.kind, lo - base, hi - base))
+            k += 1
     return [_apply(text, matches) for text, matches in zip(texts, per_turn, strict=True)]
 
 
 def redact(text: str, context: str = "") -> tuple[str, list[Masked]]:
     """``text`` with every match replaced by its mask, and where each mask is."""
     return _apply(text, find_sensitive(text, context))
+
+
+def redact_text(text: str) -> str:
+    """Only the masked text (for channels without word timestamps: chat, SMS, e-mail)."""
+    return _apply(text, find_sensitive(text))[0]
+
+
+def redact_interaction(interaction: Interaction) -> Interaction:
+    """The interaction with its turns redacted as one stream (chat, SMS, e-mail, transcripts given as text).
+
+    Returns the same object when nothing is masked; turns keep their speaker, times and order.
+    """
+    if not interaction.turns:
+        return interaction
+    redacted = redact_turns([turn.text for turn in interaction.turns])
+    if not any(masks for _text, masks in redacted):
+        return interaction
+    turns = tuple(
+        turn.model_copy(update={"text": text}) if masks else turn
+        for turn, (text, masks) in zip(interaction.turns, redacted, strict=True)
+    )
+    return interaction.model_copy(update={"turns": turns})
 
 
 def _apply(text: str, matches: list[Match]) -> tuple[str, list[Masked]]:

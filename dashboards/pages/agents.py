@@ -9,34 +9,37 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, interaction_panel, state
-from dashboards.filters import filter_bar
+from dashboards.filters import period_picker
 from dashboards.i18n import label
 from qa import rankings
 from qa.views import agents as agent_views
+from qa.views.periods import period_of, trend_start
 from qa.workflow.access import Role
 
 who = state.require_page()
 ui.page_header("page.agents")
 url = state.db_url()
-filters = filter_bar("ag", show_teams=False)
 directory = data.agent_directory(url, who)
 if directory.empty:
     st.info(state.tr("ag.none"))
     st.stop()
-period = (
-    st.segmented_control(
-        state.tr("f.period"), ["week", "month"], format_func=lambda p: state.tr(f"period.{p}"), default="week", key="ag_period"
-    )
-    or "week"
-)
-daily = data.daily_scores(url, who, filters.start, filters.end)
+chosen = period_picker("ag")
+if chosen is None:
+    st.info(state.tr("no_data"))
+    st.stop()
+# Trend granularity: months for a month, weeks otherwise; eight periods lead up to the chosen one.
+period = "month" if chosen.kind == "month" else "week"
+since = trend_start(chosen, 8) if chosen.kind != "custom" else trend_start(period_of("week", chosen.start), 8)
+daily = data.daily_scores(url, who, since, chosen.end)
+floor_daily = data.floor_daily(url, since, chosen.end)
 if daily.empty:
     st.info(state.tr("no_data"))
     st.stop()
 
 if who.role != Role.AGENT:
-    ranked = rankings.ranking(daily, period, trend_periods=8)
-    st.markdown(f"#### {state.tr('ag.ranking')} · {ranked['period'].iloc[0] if not ranked.empty else ''}")
+    between = (chosen.start, chosen.end) if chosen.kind == "custom" else None
+    ranked = rankings.ranking(daily, period, as_of=chosen.start, between=between, trend_periods=8)
+    st.markdown(f"#### {state.tr('ag.ranking')} · {chosen.label(state.lang())}")
     table = ranked[["rank", "agent_name", "team", "interactions", "score", "pass_rate", "auto_failed", "change", "trend"]]
     st.dataframe(
         table,
@@ -64,16 +67,13 @@ else:
     agent_id = st.selectbox(state.tr("ag.scorecard"), list(names), format_func=names.get, key="ag_agent")
 code = directory.loc[directory["id"] == agent_id, "code"].iloc[0]
 
-trend = agent_views.agent_trend(daily, code, period)
-if not trend.empty:
-    last = trend.iloc[-1]
-    previous = trend.iloc[-2] if len(trend) > 1 else None
-    cols = st.columns(4)
-    delta = None if previous is None else round(float(last["score"] - previous["score"]), 1)
-    cols[0].metric(state.tr("col.score"), ui.fmt_num(last["score"], 1), delta=delta)
-    cols[1].metric(state.tr("col.pass_rate"), ui.fmt_pct(last["pass_rate"]))
-    cols[2].metric(state.tr("col.interactions"), ui.fmt_num(last["interactions"]))
-    cols[3].metric(state.tr("col.floor"), ui.fmt_num(last["floor_score"], 1))
+trend = agent_views.agent_trend(daily, code, period, floor_daily)
+summary = agent_views.agent_summary(daily, floor_daily, code, chosen)
+cols = st.columns(4)
+cols[0].metric(state.tr("col.score"), ui.fmt_num(summary["score"], 1), delta=summary["change"])
+cols[1].metric(state.tr("col.pass_rate"), ui.fmt_pct(summary["pass_rate"]))
+cols[2].metric(state.tr("col.interactions"), ui.fmt_num(summary["interactions"]))
+cols[3].metric(state.tr("col.floor"), ui.fmt_num(summary["floor_score"], 1), help=state.tr("ag.floor_note"))
 
 left, right = st.columns([1.2, 1])
 with left:
@@ -81,7 +81,7 @@ with left:
     long["series"] = long["series"].map({"score": names[agent_id].split(" · ")[0], "floor_score": state.tr("col.floor")})
     ui.line_chart(long, "period_start", "value", "series", state.tr("ag.trend"), y_title=state.tr("col.score"))
 with right:
-    breakdown = data.agent_breakdown(url, who, agent_id, filters.start, filters.end)
+    breakdown = data.agent_breakdown(url, who, agent_id, chosen.start, chosen.end)
     if breakdown.empty:
         st.info(state.tr("no_data"))
     else:
@@ -104,7 +104,7 @@ st.markdown(f"#### {state.tr('ag.worst')}")
 worst = data.worst_interactions(url, who, agent_id)
 for row in worst.itertuples(index=False):
     cols = st.columns([1.4, 1, 0.8, 0.8, 0.8, 0.6])
-    cols[0].markdown(f"`{row.source_id}`")
+    cols[0].text(row.source_id)
     cols[1].write(str(row.local_date))
     cols[2].write(row.channel)
     cols[3].write(row.jurisdiction or "—")

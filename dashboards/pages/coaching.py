@@ -14,7 +14,9 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
+from dashboards.filters import period_picker
 from dashboards.i18n import label
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
 from qa.views.coaching import risk_ranking
 from qa.workflow import coaching as services
@@ -45,18 +47,19 @@ k[3].metric(state.tr("co.total"), ui.fmt_num(len(items)))
 
 def _risk_section() -> None:
     directory = data.agent_directory(url, who)
+    st.markdown(f"#### {state.tr('co.to_coach')}")
+    chosen = period_picker("co")
     daily = data.daily_scores(url, who, None, None)
-    if directory.empty or daily.empty:
+    if directory.empty or daily.empty or chosen is None:
         st.info(state.tr("ag.none"))
         return
     open_by_agent: dict[str, int] = {}
     for item in pending:
         open_by_agent[item.agent] = open_by_agent.get(item.agent, 0) + 1
-    period = st.segmented_control(state.tr("f.period"), ["week", "month"], format_func=lambda p: state.tr(f"period.{p}"),
-                                  default="week", key="co_period") or "week"  # fmt: skip
-    ranked = risk_ranking(daily, open_by_agent, period)
-    st.markdown(f"#### {state.tr('co.to_coach')}")
-    st.caption(state.tr("co.to_coach_note"))
+    period = "month" if chosen.kind == "month" else "week"
+    between = (chosen.start, chosen.end) if chosen.kind == "custom" else None
+    ranked = risk_ranking(daily, open_by_agent, period, as_of=chosen.start, between=between)
+    st.caption(state.tr("co.to_coach_period"))
     st.dataframe(
         ranked.drop(columns=["agent", "trend"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
         column_config={
@@ -85,36 +88,41 @@ def _risk_section() -> None:
         f"{label('state', r.review_state, lang)} · «{r.evidence[:60]}»"
         for r in findings.itertuples(index=False)
     }
-    with st.form(f"co_form_{code}", border=True):
+    # After an item is opened the form and its widgets get new keys: they come back empty, and a second
+    # click on the old button submits nothing.
+    n = st.session_state.get("co_form_n", 0)
+    sfx = f"_{n}" if n else ""
+    with st.form(f"co_form_{code}{sfx}", border=True, clear_on_submit=True):
         chosen = st.multiselect(
             state.tr("co.findings"),
             list(options),
             format_func=options.get,
-            key=f"co_findings_{code}",
+            key=f"co_findings_{code}{sfx}",
             placeholder=state.tr("co.pick_findings"),
         )
         c = st.columns([3, 1])
-        note = c[0].text_area(state.tr("co.note"), key=f"co_note_{code}", height=90)
-        due = c[1].date_input(state.tr("co.due"), value=today + timedelta(days=7), min_value=today, key=f"co_due_{code}")
+        note = c[0].text_area(state.tr("co.note"), key=f"co_note_{code}{sfx}", height=90)
+        due = c[1].date_input(state.tr("co.due"), value=today + timedelta(days=7), min_value=today, key=f"co_due_{code}{sfx}")
         if st.form_submit_button(state.tr("co.open"), type="primary", icon=":material/school:"):
             try:
                 with state.db().session() as s:
                     item = services.open_coaching(s, who, chosen, note or "", due_date=due)
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
-                st.session_state["co_flash"] = ("success", state.tr("co.opened", id=item.id, agent=names[code]))
+                st.session_state["co_flash"] = ("success", state.tr("co.opened", id=item.id, agent=md(names[code])))
+                st.session_state["co_form_n"] = n + 1
                 st.rerun()
 
 
-def _acknowledge(item_id: int) -> None:
+def _acknowledge(item_id: int, version: int) -> None:
     comment = (st.session_state.get(f"co_comment_{item_id}") or "").strip() or None
     try:
         with state.db().session() as s:
-            services.acknowledge(s, who, item_id, comment=comment)
+            services.acknowledge(s, who, item_id, comment=comment, expected_version=version)
     except WorkflowError as exc:
-        st.session_state["co_flash"] = ("error", state.tr("error", msg=str(exc)))
+        st.session_state["co_flash"] = ("error", state.tr("error", msg=md(str(exc))))
     else:
         st.session_state["co_flash"] = ("success", state.tr("co.ack_saved"))
     state.data_changed()
@@ -145,17 +153,17 @@ def _item_card(item) -> None:
     due = item.due_date.isoformat() if item.due_date else "—"
     status = state.tr(f"co.status.{item.status}")
     overdue = item.status != "acknowledged" and item.due_date is not None and item.due_date < today
-    title = f"#{item.id} · {item.agent} · {status} · {state.tr('co.due')}: {due}" + (" ⚠" if overdue else "")
+    title = f"#{item.id} · {md(item.agent)} · {status} · {state.tr('co.due')}: {due}" + (" ⚠" if overdue else "")
     with st.expander(title, expanded=item.status != "acknowledged" and acknowledges):
         families = ", ".join(label("fam", f, lang) for f in item.families)
         st.html(ui.CSS + f'<div class="qa-meta">{html.escape(state.tr("co.families"))}: <b>{html.escape(families)}</b> · '
                 f'{html.escape(state.tr("co.by"))}: <b>{html.escape(item.created_by or "—")}</b> · '
                 f'{html.escape(item.created_at.strftime("%Y-%m-%d"))} · {len(item.finding_ids)} '
                 f'{html.escape(state.tr("col.findings").lower())}</div>')  # fmt: skip
-        st.markdown(f"> {item.note}")
+        st.markdown("> " + md(item.note).replace("  \n", "  \n> "))
         if item.acknowledged_at:
             ack = state.tr("co.ack_on", when=item.acknowledged_at.strftime("%Y-%m-%d %H:%M"))
-            st.caption(ack + (f" · «{item.agent_comment}»" if item.agent_comment else ""))
+            st.caption(ack + (f" · «{md(item.agent_comment)}»" if item.agent_comment else ""))
         follow = data.coaching_follow_up(url, who, item.id)
         c = st.columns([1, 1, 1, 2])
         c[0].metric(state.tr("co.before"), ui.fmt_pct(follow.before.rate), help=state.tr("co.rate_help"))
@@ -168,7 +176,7 @@ def _item_card(item) -> None:
             with st.form(f"co_ack_form_{item.id}", border=False):
                 st.text_input(state.tr("co.comment"), key=f"co_comment_{item.id}")
                 st.form_submit_button(state.tr("co.acknowledge"), type="primary", icon=":material/task_alt:",
-                                      on_click=_acknowledge, args=(item.id,))  # fmt: skip
+                                      on_click=_acknowledge, args=(item.id, item.version))  # fmt: skip
 
 
 if who.can(Right.COACH) or not acknowledges:

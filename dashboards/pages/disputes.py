@@ -15,6 +15,7 @@ import streamlit as st
 from dashboards import calibration_panel, data, interaction_panel, state
 from dashboards import components as ui
 from dashboards.i18n import label
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
 from qa.workflow import disputes as services
 from qa.workflow.access import Right
@@ -77,7 +78,7 @@ def _agent_form() -> None:
                     with state.db().session() as s:
                         dispute = services.open_dispute(s, who, finding_id, comment or "")
                 except WorkflowError as exc:
-                    st.error(state.tr("error", msg=str(exc)))
+                    st.error(state.tr("error", msg=md(str(exc))))
                 else:
                     state.data_changed()
                     st.session_state["dp_flash"] = ("success", state.tr("dp.opened", id=dispute.id))
@@ -99,7 +100,7 @@ def _decide(dispute_id: int, outcome: str) -> None:
         with state.db().session() as s:
             services.decide_dispute(s, who, dispute_id, outcome, reason=reason)
     except WorkflowError as exc:
-        st.session_state["dp_flash"] = ("error", state.tr("error", msg=str(exc)))
+        st.session_state["dp_flash"] = ("error", state.tr("error", msg=md(str(exc))))
     else:
         st.session_state["dp_flash"] = (
             "success",
@@ -124,7 +125,7 @@ def _arbitrator_queue() -> None:
                                   format_func=lambda i: f"#{i} · {by_id[i].interaction} · {by_id[i].rule_id} · "
                                   f"{by_id[i].opened_by} · {by_id[i].opened_at:%Y-%m-%d %H:%M}")  # fmt: skip
         d = by_id[dispute_id]
-        st.markdown(f"**{state.tr('dp.agent_says', who=d.opened_by)}** «{d.comment}»")
+        st.markdown(f"**{state.tr('dp.agent_says', who=md(d.opened_by))}** «{md(d.comment)}»")
         with st.container(border=True):
             interaction_panel.show(who, d.interaction_id, focus_id=d.finding_id, key="dp")
         with st.form(f"dp_decide_{d.id}", border=True):

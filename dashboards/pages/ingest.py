@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
 from qa.ingest import IngestOptions, ingest
 from qa.views.uploads import AUDIO, INGESTABLE, save_uploads
@@ -14,7 +15,7 @@ who = state.require_page(*BY_KEY["ingest"].rights, roles=BY_KEY["ingest"].roles)
 ui.page_header("page.ingest")
 url = state.db_url()
 
-with st.form("ingest_form", border=True):
+with st.form("ingest_form", border=True, clear_on_submit=True):  # the uploader is emptied once the run starts
     files = st.file_uploader(
         state.tr("in.upload"), accept_multiple_files=True, type=[s.lstrip(".") for s in (*INGESTABLE, *AUDIO)], key="in_files"
     )
@@ -25,14 +26,17 @@ if go and files:
     bar = st.progress(0.0)
     totals = {"stored": 0, "dup": 0, "failed": 0, "findings": 0}
     for n, path in enumerate(paths, start=1):
-        bar.progress((n - 1) / max(len(paths), 1), text=state.tr("in.progress", name=path.name, i=n, n=len(paths)))
-        summary = ingest(state.db(), [path], IngestOptions(workers=1, progress=False))
+        bar.progress((n - 1) / max(len(paths), 1), text=state.tr("in.progress", name=md(path.name), i=n, n=len(paths)))
+        try:
+            summary = ingest(state.db(), [path], IngestOptions(workers=1, progress=False))
+        finally:
+            path.unlink(missing_ok=True)  # the upload is stored redacted; its clear copy must not stay in the data folder
         totals["stored"] += summary.stored
         totals["dup"] += summary.duplicates
         totals["failed"] += summary.failed
         totals["findings"] += summary.findings
         for error in summary.errors:
-            st.warning(f"{path.name}: {error}")
+            st.warning(f"{md(path.name)}: {md(error)}")
     bar.progress(1.0, text=state.tr("in.done", **totals))
     state.data_changed()
 

@@ -13,9 +13,11 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, interaction_panel, state
+from dashboards.i18n import label
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
 from qa.storage.config import data_dir
-from qa.views.legal import main_jurisdiction, window_bands, windows_for
+from qa.views.legal import family_counts, main_jurisdiction, window_bands, windows_for
 from qa.workflow import cases as case_services
 from qa.workflow import export as export_services
 from qa.workflow.access import Right
@@ -33,24 +35,26 @@ def _flash() -> None:
         getattr(st, flash[0])(flash[1])
 
 
-def _timeline(interaction_ids: list[int]) -> None:
-    """Draw the contact timeline of these interactions with the jurisdiction's allowed window shaded."""
+def _timeline(interaction_ids: list[int]) -> pd.DataFrame:
+    """Draw the contact timeline of these interactions with the jurisdiction's allowed window shaded; return its rows."""
     timeline = data.contact_timeline(url, who, tuple(sorted(interaction_ids)))
     if timeline.empty:
         st.info(state.tr("no_data"))
-        return
+        return timeline
     jurisdiction = main_jurisdiction(timeline)
     days = windows_for(data.contact_windows(), jurisdiction)
     start, end = timeline["date"].min().date(), timeline["date"].max().date()
     bands = window_bands(days, start, end) if days else pd.DataFrame()
-    k = st.columns(4)
+    counts = family_counts(timeline)  # every family, contacts after a cease request included
+    k = st.columns(2 + max(len(counts), 1))
     k[0].metric(state.tr("k.contacts"), ui.fmt_num(len(timeline)))
-    k[1].metric(state.tr("lg.breach.off_hours"), ui.fmt_num(int((timeline["breach"] == "off_hours").sum())))
-    k[2].metric(state.tr("lg.breach.frequency"), ui.fmt_num(int((timeline["breach"] == "frequency").sum())))
-    k[3].metric(state.tr("col.jurisdiction"), jurisdiction or "—")
+    k[1].metric(state.tr("col.jurisdiction"), jurisdiction or "—")
+    for column, (family, n) in zip(k[2:], counts.items(), strict=False):
+        column.metric(label("fam", family, state.lang()), ui.fmt_num(n), help=state.tr("lg.by_family_note"))
     ui.contact_timeline_chart(timeline, bands)
     zones = ", ".join(sorted(set(timeline["timezone"])))
     st.caption(state.tr("lg.window_note", zone=zones) if days else state.tr("lg.no_window", jurisdiction=jurisdiction or "—"))
+    return timeline
 
 
 def _search_tab() -> None:
@@ -79,7 +83,7 @@ def _search_tab() -> None:
     try:
         results = data.search(url, who, query)
     except WorkflowError as exc:
-        st.error(state.tr("error", msg=str(exc)))
+        st.error(state.tr("error", msg=md(str(exc))))
         return
     if results.empty:
         st.info(state.tr("lg.no_results"))
@@ -120,25 +124,33 @@ def _search_tab() -> None:
 
 
 def _open_case_form(account: str) -> None:
-    with st.form("lg_open_case", border=True):
-        st.markdown(f"**{state.tr('lg.open_case', account=account)}**")
+    flash = st.session_state.pop("lg_case_flash", None)
+    if flash:
+        st.success(flash)
+    # Once a case is opened the form and its widgets get new keys: they come back empty, a second click opens nothing.
+    n = st.session_state.get("lg_case_n", 0)
+    sfx = f"_{n}" if n else ""
+    with st.form(f"lg_open_case{sfx}", border=True, clear_on_submit=True):
+        st.markdown(f"**{state.tr('lg.open_case', account=md(account))}**")
         c = st.columns([2, 1, 2])
         title = c[0].text_input(
-            state.tr("lg.case_title"), value=state.tr("lg.case_default", account=account), key="lg_case_title"
+            state.tr("lg.case_title"), value=state.tr("lg.case_default", account=account), key=f"lg_case_title{sfx}"
         )
-        hold = c[1].checkbox(state.tr("lg.hold"), key="lg_case_hold")
-        reason = c[2].text_input(state.tr("lg.hold_reason"), key="lg_case_reason")
+        hold = c[1].checkbox(state.tr("lg.hold"), key=f"lg_case_hold{sfx}")
+        reason = c[2].text_input(state.tr("lg.hold_reason"), key=f"lg_case_reason{sfx}")
         if st.form_submit_button(state.tr("lg.open_case_button"), icon=":material/create_new_folder:"):
             try:
                 with state.db().session() as s:
                     case = case_services.open_case(s, who, title.strip() or account, account=account, legal_hold=hold,
                                                    hold_reason=reason.strip() or None)  # fmt: skip
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
                 st.session_state["lg_case"] = case.id
-                st.success(state.tr("lg.case_opened", id=case.id, n=len(case.interaction_ids)))
+                st.session_state["lg_case_flash"] = state.tr("lg.case_opened", id=case.id, n=len(case.interaction_ids))
+                st.session_state["lg_case_n"] = n + 1
+                st.rerun()
 
 
 def _cases_tab() -> None:
@@ -166,12 +178,15 @@ def _cases_tab() -> None:
     case_id = st.selectbox(state.tr("lg.case"), ids, index=ids.index(default) if default in by_id else 0, key="lg_case_pick",
                            format_func=lambda i: f"#{i} · {by_id[i].title}")  # fmt: skip
     case = by_id[case_id]
-    st.markdown(f"#### #{case.id} · {case.title}")
-    _timeline(case.interaction_ids)
+    st.markdown(f"#### #{case.id} · {md(case.title)}")
+    contacts = _timeline(case.interaction_ids)
+    if not contacts.empty:
+        st.markdown(f"**{state.tr('lg.case_contacts', n=len(contacts))}**")
+        ui.contact_table(contacts)
     left, right = st.columns(2)
     with left, st.form(f"lg_hold_{case.id}", border=True):
         st.markdown(f"**{state.tr('lg.hold')}**: {state.tr('lg.on') if case.legal_hold else state.tr('lg.off')}"
-                    + (f" · {case.hold_reason}" if case.legal_hold and case.hold_reason else ""))  # fmt: skip
+                    + (f" · {md(case.hold_reason)}" if case.legal_hold and case.hold_reason else ""))  # fmt: skip
         reason = st.text_input(state.tr("lg.hold_reason"), key=f"lg_hold_reason_{case.id}")
         label = state.tr("lg.release") if case.legal_hold else state.tr("lg.place")
         if st.form_submit_button(label, icon=":material/lock_open:" if case.legal_hold else ":material/lock:"):
@@ -179,13 +194,30 @@ def _cases_tab() -> None:
                 with state.db().session() as s:
                     case_services.set_legal_hold(s, who, case.id, not case.legal_hold, reason=reason)
             except WorkflowError as exc:
-                st.error(state.tr("error", msg=str(exc)))
+                st.error(state.tr("error", msg=md(str(exc))))
             else:
                 state.data_changed()
                 st.session_state["lg_flash"] = ("success", state.tr("lg.hold_saved"))
                 st.rerun()
     with right, st.container(border=True):
         _export_panel(case)
+    if case.status == "open":
+        _close_case_form(case)
+
+
+def _close_case_form(case) -> None:
+    with st.form(f"lg_close_{case.id}", border=True):
+        reason = st.text_input(state.tr("lg.close_reason"), key=f"lg_close_reason_{case.id}")
+        if st.form_submit_button(state.tr("lg.close_case"), icon=":material/task_alt:"):
+            try:
+                with state.db().session() as s:
+                    case_services.close_case(s, who, case.id, reason=reason)
+            except WorkflowError as exc:
+                st.error(state.tr("error", msg=md(str(exc))))
+            else:
+                state.data_changed()
+                st.session_state["lg_flash"] = ("success", state.tr("lg.case_closed"))
+                st.rerun()
 
 
 def _export_panel(case) -> None:
@@ -200,7 +232,7 @@ def _export_panel(case) -> None:
             with state.db().session() as s:
                 result = export_services.export_case(s, who, case.id, folder)
         except WorkflowError as exc:
-            st.error(state.tr("error", msg=str(exc)))
+            st.error(state.tr("error", msg=md(str(exc))))
         else:
             st.session_state["lg_export"] = (case.id, str(result.path), result.files, result.manifest_sha256)
             st.session_state.pop("lg_verified", None)
@@ -223,7 +255,7 @@ def _export_panel(case) -> None:
         if verified[1]:
             st.success(state.tr("lg.verify_ok", anchored=state.tr("lg.on") if verified[2] else state.tr("lg.off")))
         else:
-            st.error(state.tr("lg.verify_failed", problems="; ".join(verified[3])))
+            st.error(state.tr("lg.verify_failed", problems=md("; ".join(verified[3]))))
 
 
 if manages_cases:

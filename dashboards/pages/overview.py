@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
-from dashboards.filters import filter_bar
+from dashboards.filters import filter_bar, widened
 from dashboards.navigation import BY_KEY
 from qa.views import overview as ov
+from qa.views.periods import trend_start
+
+TREND_PERIODS = {"week": 12, "month": 6, "custom": 4}
 
 who = state.require_page(*BY_KEY["overview"].rights)
 ui.page_header("page.overview", state.tr("app.tagline"))
-filters = filter_bar("ov")
-contacts, findings = data.overview_rows(state.db_url(), who, filters)
+filters, period = filter_bar("ov")
+if period is None:
+    st.info(state.tr("no_data"))
+    st.stop()
+# The trend charts lead up to the chosen period; the figures and breakdowns are the period's own.
+history, history_findings = data.overview_rows(
+    state.db_url(), who, widened(filters, trend_start(period, TREND_PERIODS[period.kind]))
+)
+first, last = pd.Timestamp(period.start), pd.Timestamp(period.end)
+contacts = history[history["local_date"].between(first, last)]
+findings = history_findings[history_findings["local_date"].between(first, last)]
+st.caption(period.label(state.lang()))
 if contacts.empty:
     st.info(state.tr("no_data"))
     st.stop()
@@ -39,7 +53,7 @@ with left:
     fam = ui.family_labels(ov.per_100_by(contacts, findings, "family"))
     ui.bar_chart(fam, "family", "per_100", state.tr("ov.by_family"), value_title=state.tr("col.per_100"), height=300)
 with right:
-    trend = ui.family_labels(ov.weekly_trend(contacts, findings))
+    trend = ui.family_labels(ov.weekly_trend(history, history_findings))
     ui.line_chart(trend, "week", "per_100", "family", state.tr("ov.trend"), y_title=state.tr("col.per_100"), height=300)
 
 a, b, c = st.columns([1, 1, 1.2])
@@ -50,5 +64,5 @@ with b:
     team = ov.per_100_by(contacts, findings, "team")
     ui.bar_chart(team, "team", "per_100", state.tr("ov.by_team"), value_title=state.tr("col.per_100"))
 with c:
-    scores = ov.weekly_scores(contacts)
+    scores = ov.weekly_scores(history)
     ui.line_chart(scores, "week", "score", None, state.tr("ov.score_trend"), y_title=state.tr("col.score"), height=260)

@@ -1,6 +1,9 @@
 """Review queue: the prioritised findings, one at a time, with audio, highlighted transcript and the decision buttons.
 
-The queue panel is a fragment: a decision or "next" reruns only the panel, not the page.
+The queue is paged on the server (:mod:`qa.views.queue`): any number of findings, filtered by
+jurisdiction, team, agent, family, severity, channel, recording, learned or rule finding, status
+and dates, sorted, and an interaction id to jump to. The queue panel is a fragment: a decision or
+"next" reruns only the panel, not the page.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import streamlit as st
 from dashboards import components as ui
 from dashboards import data, interaction_panel, state
 from dashboards.i18n import label
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
+from dashboards.queue_filters import item_label, queue_filters, when
 from qa.scoring import SEVERITY_RANK
 from qa.workflow import interactions as services
 from qa.workflow import reviews
@@ -19,20 +24,8 @@ from qa.workflow.errors import ConflictError, WorkflowError
 who = state.require_page(*BY_KEY["queue"].rights)
 ui.page_header("page.queue")
 url = state.db_url()
-options = data.filter_options(url, who)
 lang = state.lang()
-ALL = ""
-families = [ALL, "threat", "third_party_disclosure", "false_claim", "off_hours", "frequency", "missing_disclosure",
-            "abusive_language", "cease_violation"]  # fmt: skip
-cols = st.columns(3)
-jurisdiction = cols[0].selectbox(state.tr("col.jurisdiction"), [ALL, *options["jurisdictions"]], key="q_jur",
-                                 format_func=lambda v: v or state.tr("f.all"))  # fmt: skip
-team = cols[1].selectbox(
-    state.tr("col.team"), [ALL, *options["teams"]], key="q_team", format_func=lambda v: v or state.tr("f.all")
-)
-family = cols[2].selectbox(state.tr("col.family"), families, key="q_fam",
-                           format_func=lambda v: label("fam", v, lang) if v else state.tr("f.all"))  # fmt: skip
-queue_filter = reviews.QueueFilter(jurisdiction=jurisdiction or None, team=team or None, family=family or None)
+queue_query, page_size = queue_filters(who)
 
 
 def _decide(item: reviews.QueueItem, decision: str, score_before) -> None:
@@ -51,7 +44,7 @@ def _decide(item: reviews.QueueItem, decision: str, score_before) -> None:
     except ConflictError:
         st.session_state["q_flash"] = ("warning", state.tr("q.conflict"))
     except WorkflowError as exc:
-        st.session_state["q_flash"] = ("error", state.tr("error", msg=str(exc)))
+        st.session_state["q_flash"] = ("error", state.tr("error", msg=md(str(exc))))
     else:
         st.session_state["q_flash"] = (
             "success",
@@ -74,36 +67,45 @@ def _go(pos: int) -> None:
 
 @st.fragment
 def queue_panel() -> None:
-    queue = data.review_queue(url, who, queue_filter)
+    total_pos = st.session_state.get("q_pos", 0)
+    page = data.queue_page(url, who, queue_query, total_pos // page_size, page_size)
     precision = data.precision(url, who)
     flash = st.session_state.pop("q_flash", None)
     if flash:
         getattr(st, flash[0])(flash[1])
-    if not queue:
+    if not page.rows:
+        if queue_query.interaction:
+            st.warning(state.tr("q.not_in_queue", id=md(queue_query.interaction)))
         st.success(state.tr("q.empty"))
         return
-    pos = min(st.session_state.get("q_pos", 0), len(queue) - 1)
-    item = queue[pos]
+    pos = min(max(total_pos, page.offset), page.offset + len(page.rows) - 1)  # global position, within this page
+    item = page.rows[pos - page.offset]
+    total = page.total
     by_rule = precision.set_index("rule_id")["reviewed_precision"].to_dict() if not precision.empty else {}
     k = st.columns([1, 1, 1, 2.4])
-    k[0].metric(state.tr("k.pending"), f"{len(queue)}{'+' if len(queue) >= 200 else ''}")
+    k[0].metric(state.tr("k.pending"), ui.fmt_num(total))
     k[1].metric(state.tr("q.rule_precision"), ui.fmt_pct(by_rule.get(item.rule_id)))
     k[2].metric(state.tr("col.severity"), label("sev", item.severity, lang))
     k[3].metric(state.tr("col.rule"), item.rule_id)
-    nav = st.columns([1, 4, 1])
-    nav[0].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
-                  on_click=_go, args=(pos - 1,))  # fmt: skip
-    labels = {i: f"{i + 1}. {label('sev', q.severity, lang)} · {q.rule_id}{_learned_mark(q)} · {q.interaction}" for i, q in enumerate(queue)}
-    nav[1].selectbox(state.tr("q.pick"), list(labels), index=pos, format_func=labels.get, label_visibility="collapsed",
-                     key=f"q_pick_{pos}_{item.finding_id}",
+    nav = st.columns([1, 1, 3.4, 1, 1])
+    nav[0].button(state.tr("q.prev_page"), icon=":material/first_page:", disabled=page.page == 0, key="q_prev_page",
+                  width="stretch", on_click=_go, args=(page.offset - page_size,))  # fmt: skip
+    nav[1].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
+                  on_click=_go, args=(pos - 1,), shortcut="Alt+P")  # fmt: skip
+    labels = {page.offset + i: item_label(page.offset + i, q, lang) + _learned_mark(q) for i, q in enumerate(page.rows)}
+    nav[2].selectbox(state.tr("q.pick"), list(labels), index=pos - page.offset, format_func=labels.get,
+                     label_visibility="collapsed", key=f"q_pick_{pos}_{item.finding_id}",
                      on_change=lambda k=f"q_pick_{pos}_{item.finding_id}": _go(st.session_state[k]))  # fmt: skip
-    nav[2].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= len(queue) - 1, key="q_next",
-                  width="stretch", on_click=_go, args=(pos + 1,))  # fmt: skip
+    nav[3].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= total - 1, key="q_next",
+                  width="stretch", on_click=_go, args=(pos + 1,), shortcut="Alt+N")  # fmt: skip
+    nav[4].button(state.tr("q.next_page"), icon=":material/last_page:", disabled=page.page >= page.pages - 1,
+                  key="q_next_page", width="stretch", on_click=_go, args=(page.offset + page_size,))  # fmt: skip
+    st.caption(state.tr("q.page_of", page=page.page + 1, pages=page.pages) + " · " + state.tr("q.shortcuts"))
 
     loaded = interaction_panel.load(who, item.interaction_id)
     score_before = loaded[0].score if loaded else None
     with st.container(border=True):
-        st.caption(state.tr("q.item", n=pos + 1, total=len(queue)))
+        st.caption(state.tr("q.item", n=ui.fmt_num(pos + 1), total=ui.fmt_num(total)) + " · " + when(item, lang))
         interaction_panel.show(who, item.interaction_id, focus_id=item.finding_id, key="q")
     lower = [s for s in ("major", "minor") if SEVERITY_RANK[s] < SEVERITY_RANK.get(item.severity, 0)]
     with st.form(f"q_form_{item.finding_id}", border=True):
@@ -113,13 +115,13 @@ def queue_panel() -> None:
                           format_func=lambda s: label("sev", s, lang) if s != "—" else s)  # fmt: skip
         b = st.columns(4)
         buttons = [
-            ("confirmed", "q.confirm", ":material/check:", "primary"),
-            ("dismissed", "q.dismiss", ":material/close:", "secondary"),
-            ("downgraded", "q.downgrade", ":material/south:", "secondary"),
-            ("unclear", "q.unclear", ":material/help:", "secondary"),
+            ("confirmed", "q.confirm", ":material/check:", "primary", "Alt+1"),
+            ("dismissed", "q.dismiss", ":material/close:", "secondary", "Alt+2"),
+            ("downgraded", "q.downgrade", ":material/south:", "secondary", "Alt+3"),
+            ("unclear", "q.unclear", ":material/help:", "secondary", "Alt+4"),
         ]
-        for col, (decision, text, icon, kind) in zip(b, buttons, strict=True):
-            col.form_submit_button(state.tr(text), type=kind, icon=icon, width="stretch",
+        for col, (decision, text, icon, kind, keys) in zip(b, buttons, strict=True):
+            col.form_submit_button(state.tr(text), type=kind, icon=icon, width="stretch", shortcut=keys,
                                    disabled=decision == "downgraded" and not lower,
                                    on_click=_decide, args=(item, decision, score_before))  # fmt: skip
 

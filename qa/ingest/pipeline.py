@@ -8,6 +8,10 @@ Guarantees:
 * **Resumable**: each task (whole accounts, at most ``chunk_size`` interactions) is stored
   in one transaction with its findings and scores. A killed run loses at most the tasks in
   flight; running the same command again skips what was stored and finishes the rest.
+* **Streaming, bounded history**: inputs are read a window at a time and each account's new
+  contacts are scanned with the recent contacts and standing facts its account state names
+  (``qa.ingest.batches``, ``qa.storage.account_state``), so neither memory nor the cost of a
+  batch grows with the input's size or the accounts' age.
 * **Bad input never aborts the batch**: every unreadable file, bad record, failed recording
   or scanner failure becomes an ``ingest_errors`` row naming the file, line and reason;
   ``--retry-failed`` re-reads the files those errors came from.
@@ -18,21 +22,22 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from qa.ingest.batches import Batcher, Counts
 from qa.ingest.executors import Executor, default_executor
-from qa.ingest.sources import Item, iter_files, read_items
-from qa.ingest.worker import _STATE, Task, TaskItem, TaskResult, WorkerConfig, ingest_collector, init_worker
+from qa.ingest.sources import Item, iter_files
+from qa.ingest.stream import Progress, count_lines
+from qa.ingest.worker import _STATE, TaskResult, WorkerConfig, ingest_collector, init_worker
 from qa.readers import ReadError
+from qa.storage import account_state, rollups
 from qa.storage import models as m
 from qa.storage import repository as repo
-from qa.storage import rollups
 from qa.storage.engine import Database
 from qa.storage.types import utcnow
 
@@ -46,6 +51,8 @@ class IngestOptions:
     progress: bool = True
     retry_failed: bool = False
     kind: str = "ingest"
+    # Items read ahead and grouped by account at a time (default: chunk_size x max(4, 2 x workers)).
+    window: int | None = None
 
 
 @dataclass
@@ -59,6 +66,7 @@ class IngestSummary:
     errors: list[str] = field(default_factory=list)
     rule_pack_version: str = ""
     elapsed_s: float = 0.0
+    reader_duplicates: int = 0  # of ``duplicates``, those the reader skipped (the rest: another run stored them first)
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -96,6 +104,7 @@ class _Run:
         self.db, self.options, self.summary, self.scan_run_id = db, options, summary, scan_run_id
         self.dims = repo.Dimensions()
         self.scorecard = _STATE.scorecard
+        self.history_days = account_state.window_days(_STATE.scanner)
 
     def record_errors(self, errors: list[ReadError]) -> None:
         if not errors:
@@ -116,8 +125,11 @@ class _Run:
         if values:
             s.execute(update(m.IngestRun).where(m.IngestRun.id == self.summary.run_id).values(**values))
 
-    def store(self, result: TaskResult, items: dict[int, Item]) -> int:
-        """Store one task's results in one transaction; return how many items it settled."""
+    def store(self, result: TaskResult, items: dict[int, Item], rebuild: Sequence[str] = ()) -> int:
+        """Store one task's results in one transaction, with their accounts' states; return how many items it settled.
+
+        ``rebuild``: source ids of history contacts whose facts also go into the states (accounts without a current one).
+        """
         errors: list[ReadError] = []
         ready: list[repo.StoredInteraction] = []
         for outcome in result.outcomes:
@@ -138,22 +150,32 @@ class _Run:
                     outcome.score,
                     item.source_file,
                     item.source_line,
-                    audio_path=item.audio_file,
+                    # Only the masked copy is served; the original path is kept only when configured.
+                    audio_path=(outcome.recording or {}).get("masked"),
+                    original_audio_path=(outcome.recording or {}).get("original"),
                     redactions=outcome.redactions,
                 )
             )
-        stored, duplicates, raised = self._store_ready(ready, result.rule_pack_version)
+        stored, duplicates, raised = self._store_ready(ready, result.rule_pack_version, result.facts, rebuild)
         self.record_errors(errors)
         self.summary.stored += stored
         self.summary.duplicates += duplicates
         self.summary.findings += raised
         return len(result.outcomes)
 
-    def _store_ready(self, ready: list[repo.StoredInteraction], version: str) -> tuple[int, int, int]:
+    def _record_state(self, s, source_ids: list[str], facts: dict[str, dict], version: str) -> None:
+        if source_ids:
+            contacts = account_state.contacts_for(s, facts, source_ids)
+            account_state.record_contacts(s, contacts, version, self.history_days)
+
+    def _store_ready(
+        self, ready: list[repo.StoredInteraction], version: str, facts: dict[str, dict], rebuild: Sequence[str]
+    ) -> tuple[int, int, int]:
         kwargs = {"run_id": self.summary.run_id, "scan_run_id": self.scan_run_id, "version": version, "scorecard": self.scorecard}
         try:
             with self.db.session() as s:
                 raised = repo.store_interactions(s, ready, dims=self.dims, **kwargs)
+                self._record_state(s, [r.interaction.id for r in ready] + list(rebuild), facts, version)
                 self._bump(s, stored=len(ready))
             return len(ready), 0, raised
         except IntegrityError:
@@ -165,6 +187,7 @@ class _Run:
             try:
                 with self.db.session() as s:
                     raised += repo.store_interactions(s, [item], dims=self.dims, **kwargs)
+                    self._record_state(s, [item.interaction.id], facts, version)
                     self._bump(s, stored=1)
                 stored += 1
             except IntegrityError:
@@ -172,6 +195,8 @@ class _Run:
                 duplicates += 1
                 with self.db.session() as s:
                     self._bump(s, duplicates=1)
+        with self.db.session() as s:
+            self._record_state(s, list(rebuild), facts, version)
         return stored, duplicates, raised
 
 
@@ -181,36 +206,19 @@ def repo_document(interaction) -> dict:
     return canonical_document(interaction)
 
 
-def _group_tasks(db: Database, items: dict[int, Item], chunk_size: int) -> Iterator[Task]:
-    """Pack whole accounts into tasks of about ``chunk_size`` interactions, each with its accounts' stored history."""
-    by_account: dict[str, list[int]] = defaultdict(list)
-    for key, item in items.items():
-        by_account[item.interaction.account_id or f"\0{item.interaction.id}"].append(key)
-    task_id = 0
-    batch: list[int] = []
-    accounts: list[str] = []
-
-    def build() -> Task:
-        with db.session() as s:
-            history = repo.account_history(s, accounts)
-        return Task(task_id, [TaskItem(k, items[k].document, items[k].audio_file) for k in batch], history)
-
-    for account, keys in by_account.items():
-        if batch and len(batch) + len(keys) > chunk_size:
-            yield build()
-            task_id += 1
-            batch, accounts = [], []
-        batch.extend(keys)
-        if not account.startswith("\0"):
-            accounts.append(account)
-    if batch:
-        yield build()
+def _progress(total: int | None, enabled: bool, desc: str = "ingest") -> Progress:
+    """Items/s and time left on stderr; silent when stderr is not a terminal (logs, pipes) or when disabled."""
+    return Progress(desc, total, enabled)
 
 
-def _progress(total: int, enabled: bool):
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="int", desc="ingest", disable=not enabled, dynamic_ncols=True, leave=False)
+def _record_counts(db: Database, run_id: int, counts: Counts, summary: IngestSummary) -> None:
+    """Items read and duplicates skipped so far (the reader's counts; stored and failed are bumped as they happen)."""
+    if (counts.seen, counts.duplicates) == (summary.seen, summary.reader_duplicates):
+        return
+    summary.duplicates += counts.duplicates - summary.reader_duplicates
+    summary.seen, summary.reader_duplicates = counts.seen, counts.duplicates
+    with db.session() as s:
+        s.execute(update(m.IngestRun).where(m.IngestRun.id == run_id).values(seen=summary.seen, duplicates=summary.duplicates))
 
 
 def ingest(
@@ -252,54 +260,26 @@ def _ingest(db: Database, paths: list[Path], options: IngestOptions, executor: E
     summary = IngestSummary(run_id=run_id, rule_pack_version=version)
     state = _Run(db, options, summary, scan_run_id)
 
-    items: dict[int, Item] = {}
-    by_hash: dict[str, Item] = {}
-    by_id: dict[str, Item] = {}
-    seen_files: set[Path] = set()
-    for path in iter_files(paths):
-        if path.resolve() in seen_files:
-            continue
-        seen_files.add(path.resolve())
-        read, errors = read_items(path)
-        summary.seen += len(read) + len(errors)
-        for item in read:
-            first = by_id.get(item.interaction.id)
-            if item.content_hash in by_hash:
-                summary.duplicates += 1
-            elif first is not None:
-                errors.append(
-                    ReadError(
-                        item.source_file,
-                        item.source_line,
-                        f"interaction id also used at {first.source_file}:{first.source_line}",
-                        item.interaction.id,
-                    )
-                )
-            else:
-                by_hash[item.content_hash] = by_id[item.interaction.id] = item
-                items[len(items)] = item
-        state.record_errors(errors)
-
-    with db.session() as s:
-        stored_hashes = repo.existing_hashes(s, list(by_hash))
-        stored_ids = repo.existing_source_ids(s, list(by_id))
-    conflicts: list[ReadError] = []
-    for key in list(items):
-        item = items[key]
-        if item.content_hash in stored_hashes:
-            summary.duplicates += 1
-            del items[key]
-        elif item.interaction.id in stored_ids:
-            reason = "interaction id already stored with different content (not overwritten; give the new version its own id)"
-            conflicts.append(ReadError(item.source_file, item.source_line, reason, item.interaction.id))
-            del items[key]
-    state.record_errors(conflicts)
-    with db.session() as s:
-        s.execute(update(m.IngestRun).where(m.IngestRun.id == run_id).values(seen=summary.seen, duplicates=summary.duplicates))
-
-    with _progress(len(items), options.progress) as bar:
-        for result in executor.run(config, _group_tasks(db, items, options.chunk_size)):
-            bar.update(state.store(result, items))
+    files = list(iter_files(paths))
+    workers = max(1, getattr(executor, "workers", None) or 1)
+    window = options.window or options.chunk_size * max(4, 2 * workers)
+    with _progress(count_lines(files), options.progress) as bar:
+        batcher = Batcher(
+            db,
+            paths,
+            chunk_size=options.chunk_size,
+            window=window,
+            version=version,
+            days=state.history_days,
+            record_errors=state.record_errors,
+            progress=bar,
+        )
+        for result in executor.run(config, batcher.tasks()):
+            keys = [o.key for o in result.outcomes]
+            bar.update(state.store(result, batcher.items, batcher.rebuild_ids(result.task_id)))
+            batcher.settle(result.task_id, keys)
+            _record_counts(db, run_id, batcher.counts, summary)
+    _record_counts(db, run_id, batcher.counts, summary)
 
     rollups.refresh_quietly(db)  # the dashboards' daily roll-ups of the days this run touched
     summary.elapsed_s = time.perf_counter() - began

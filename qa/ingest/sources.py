@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from qa.domain import Interaction
-from qa.readers import SUPPORTED_SUFFIXES, ReadError, describe_validation_error, read_file
+from qa.readers import SUPPORTED_SUFFIXES, ReadError, ReadResult, describe_validation_error, read_file
+from transcription.paths import REFUSED, RecordingRefused, allowed_roots, confine
 
 #: Manifest columns: the canonical name and the aliases accepted for it.
 MANIFEST_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -122,8 +123,13 @@ def _manifest_row(row: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def read_manifest(path: Path) -> tuple[list[Item], list[ReadError]]:
-    """Read a recording manifest; each row names one recording, relative to the manifest's folder."""
+def read_manifest(path: Path, inputs: Sequence[Path] | None = None) -> tuple[list[Item], list[ReadError]]:
+    """Read a recording manifest; each row names one recording, relative to the manifest's folder.
+
+    A recording must resolve inside ``inputs``' folders (default: the manifest's folder) or the
+    configured media root (:mod:`transcription.paths`); any other path is refused with one message.
+    """
+    roots = allowed_roots(inputs, path)
     items: list[Item] = []
     errors: list[ReadError] = []
     try:
@@ -139,10 +145,11 @@ def read_manifest(path: Path) -> tuple[list[Item], list[ReadError]]:
             if not audio_name:
                 errors.append(ReadError(str(path), line, "manifest row has no file"))
                 continue
-            audio = (path.parent / audio_name).resolve()
             record_id = fields.setdefault("id", Path(audio_name).with_suffix("").as_posix())
-            if not audio.is_file():
-                errors.append(ReadError(str(path), line, f"recording not found: {audio}", record_id))
+            try:
+                audio = confine(audio_name, path, roots)
+            except RecordingRefused:
+                errors.append(ReadError(str(path), line, REFUSED, record_id))
                 continue
             raw: dict[str, Any] = {k: v for k, v in fields.items() if k != "audio_channels"}
             raw.setdefault("channel", "call")
@@ -161,31 +168,44 @@ def read_manifest(path: Path) -> tuple[list[Item], list[ReadError]]:
             document = canonical_document(interaction)
             try:
                 audio_hash = file_sha256(audio)
-            except OSError as exc:
-                errors.append(ReadError(str(path), line, f"cannot read recording {audio}: {exc.strerror}", record_id))
+            except OSError:
+                errors.append(ReadError(str(path), line, REFUSED, record_id))
                 continue
             items.append(Item(interaction, document, content_hash(document, audio_hash), str(path), line, str(audio)))
     return items, errors
 
 
-def read_items(path: Path) -> tuple[list[Item], list[ReadError]]:
-    """Read one input file into items and errors; never raises for bad content."""
+def read_items(path: Path, inputs: Sequence[Path] | None = None) -> tuple[list[Item], list[ReadError]]:
+    """Read one input file into items and errors; never raises for bad content.
+
+    ``inputs`` are the paths given to the ingest: recordings must lie in their folders or the media root.
+    A record's ``audio`` is checked even when it has turns (such a recording is kept as named, never served).
+    """
     if not path.exists():
         return [], [ReadError(str(path), None, "file not found")]
     if is_manifest(path):
-        return read_manifest(path)
-    result = read_file(path)
+        return read_manifest(path, inputs)
+    return items_from_result(read_file(path), path, inputs)
+
+
+def items_from_result(
+    result: ReadResult, path: Path, inputs: Sequence[Path] | None = None
+) -> tuple[list[Item], list[ReadError]]:
+    """The items of records read from ``path`` (all of them, or a streamed slice: ``qa.ingest.stream``)."""
+    roots = allowed_roots(inputs, path)
     items = []
     for record in result.records:
         interaction = record.interaction
         audio_file = None
         audio_hash = None
-        if interaction.audio and not interaction.turns:
-            audio = (Path(record.file).parent / interaction.audio).resolve()
-            if not audio.is_file():
-                result.errors.append(ReadError(record.file, record.line, f"recording not found: {audio}", interaction.id))
+        if interaction.audio is not None:
+            try:
+                audio = confine(interaction.audio, record.file, roots)
+                if not interaction.turns:
+                    audio_file, audio_hash = str(audio), file_sha256(audio)
+            except (RecordingRefused, OSError):
+                result.errors.append(ReadError(record.file, record.line, REFUSED, interaction.id))
                 continue
-            audio_file, audio_hash = str(audio), file_sha256(audio)
         document = canonical_document(interaction)
         items.append(Item(interaction, document, content_hash(document, audio_hash), record.file, record.line, audio_file))
     return items, result.errors

@@ -75,6 +75,8 @@ class Task:
     task_id: int
     items: list[TaskItem]
     history: list[dict[str, Any]] = field(default_factory=list)
+    # Earlier contacts as the scanner's summaries (compliance_rules.account_facts), from the account state.
+    history_facts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -85,6 +87,8 @@ class ItemOutcome:
     score: InteractionScore | None = None
     error: str | None = None
     redactions: list[dict[str, Any]] = field(default_factory=list)
+    # For a transcribed recording: {"masked": path of the masked copy, "original": kept original or None}.
+    recording: dict[str, str | None] | None = None
 
 
 @dataclass
@@ -92,6 +96,8 @@ class TaskResult:
     task_id: int
     rule_pack_version: str
     outcomes: list[ItemOutcome]
+    # Account facts of every contact scanned (new and history), by interaction id; empty when the scanner reports none.
+    facts: dict[str, dict] = field(default_factory=dict)
 
 
 class _WorkerState:
@@ -140,7 +146,9 @@ def init_worker(config: WorkerConfig) -> None:
     _STATE.config = config
 
 
-def _transcribe(interaction: Interaction, audio_file: str | None) -> tuple[Interaction, list[dict[str, Any]]]:
+def _transcribe(
+    interaction: Interaction, audio_file: str | None
+) -> tuple[Interaction, list[dict[str, Any]], dict[str, str | None]]:
     from qa.ingest.audio import transcribe_item
 
     config = _STATE.config or WorkerConfig()
@@ -148,12 +156,42 @@ def _transcribe(interaction: Interaction, audio_file: str | None) -> tuple[Inter
     return transcribe_item(interaction, audio_file, device=device, cpu_threads=threads)
 
 
-def _scan_groups(scanner: Any, history: list[Interaction], ready: list[Interaction]) -> tuple[list[Finding], dict[str, str]]:
+def _definer(cls: type, name: str) -> type | None:
+    return next((klass for klass in cls.__mro__ if name in vars(klass)), None)
+
+
+def _scan(
+    scanner: Any, interactions: list[Interaction], facts: dict[str, dict], summaries: list[dict[str, Any]] | None = None
+) -> list[Finding]:
+    """Scan a batch; with a scanner that reports them (``scan_detailed(...).facts``), collect each contact's account facts.
+
+    A scanner whose ``scan`` overrides the one beside its ``scan_detailed`` (a test double) is called through ``scan``.
+    """
+    cls = type(scanner)
+    detailed, plain = _definer(cls, "scan_detailed"), _definer(cls, "scan")
+    if detailed is None or plain is None or not issubclass(detailed, plain):
+        return list(scanner.scan(interactions))
+    result = scanner.scan_detailed(interactions, history=summaries) if summaries else scanner.scan_detailed(interactions)
+    found = getattr(result, "facts", None)
+    if isinstance(found, dict):
+        facts.update(found)
+    return list(result.findings)
+
+
+def _scan_groups(
+    scanner: Any,
+    history: list[Interaction],
+    ready: list[Interaction],
+    facts: dict[str, dict] | None = None,
+    summaries: list[dict[str, Any]] | None = None,
+) -> tuple[list[Finding], dict[str, str]]:
     """Scan everything as one batch; if the scanner fails, retry per account so one bad account fails alone."""
+    facts = {} if facts is None else facts
+    summaries = summaries or []
     try:
-        return list(scanner.scan([*history, *ready])), {}
+        return _scan(scanner, [*history, *ready], facts, summaries), {}
     except Exception:  # noqa: BLE001 - a scanner bug must not lose the batch; it is reported per item below
-        pass
+        facts.clear()
     groups: dict[str | None, list[Interaction]] = defaultdict(list)
     for interaction in ready:
         groups[interaction.account_id or f"\0{interaction.id}"].append(interaction)
@@ -164,7 +202,8 @@ def _scan_groups(scanner: Any, history: list[Interaction], ready: list[Interacti
     failed: dict[str, str] = {}
     for account, members in groups.items():
         try:
-            findings.extend(scanner.scan([*by_account.get(account, []), *members]))
+            own = [f for f in summaries if f.get("account") == account]
+            findings.extend(_scan(scanner, [*by_account.get(account, []), *members], facts, own))
         except Exception as exc:  # noqa: BLE001
             reason = f"scanner failed: {type(exc).__name__}: {exc}".strip()
             tail = traceback.extract_tb(exc.__traceback__)[-1:]
@@ -182,17 +221,19 @@ def process_task(task: Task) -> TaskResult:
     outcomes: dict[int, ItemOutcome] = {}
     ready: dict[str, tuple[int, Interaction]] = {}
     redactions: dict[int, list[dict[str, Any]]] = {}
+    recordings: dict[int, dict[str, str | None]] = {}
     for item in task.items:
         interaction = item.interaction()
         if interaction.turns is None:
             try:
-                interaction, redactions[item.key] = _transcribe(interaction, item.audio_file)
+                interaction, redactions[item.key], recordings[item.key] = _transcribe(interaction, item.audio_file)
             except Exception as exc:  # noqa: BLE001 - one bad recording is reported, never aborts the task
                 outcomes[item.key] = ItemOutcome(item.key, error=f"transcription failed: {exc}")
                 continue
         ready[interaction.id] = (item.key, interaction)
     history = [Interaction.model_validate(doc) for doc in task.history]
-    findings, failed = _scan_groups(scanner, history, [i for _, i in ready.values()])
+    facts: dict[str, dict] = {}
+    findings, failed = _scan_groups(scanner, history, [i for _, i in ready.values()], facts, task.history_facts)
     per_interaction: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.interaction_id in ready:
@@ -205,6 +246,6 @@ def process_task(task: Task) -> TaskResult:
         score = score_findings(scorecard, found)
         # Send the interaction back only when transcription changed it: the caller has the rest.
         changed = interaction if key in redactions else None
-        outcomes[key] = ItemOutcome(key, changed, found, score, redactions=redactions.get(key, []))
+        outcomes[key] = ItemOutcome(key, changed, found, score, redactions=redactions.get(key, []), recording=recordings.get(key))
     ordered = [outcomes[i.key] for i in task.items if i.key in outcomes]
-    return TaskResult(task.task_id, str(scanner.version), ordered)
+    return TaskResult(task.task_id, str(scanner.version), ordered, {k: v for k, v in facts.items() if k not in failed})

@@ -132,6 +132,9 @@ class ScanRun(Base):
     interactions: Mapped[int] = mapped_column(Integer, default=0)
     raised: Mapped[int] = mapped_column(Integer, default=0)
     dropped: Mapped[int] = mapped_column(Integer, default=0)
+    # Who runs it (set on insert by qa.storage.run_state), so a killed run is marked interrupted on the next start.
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
 
 
 class Interaction(Base):
@@ -157,7 +160,10 @@ class Interaction(Base):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"))
     consumer_phone: Mapped[str | None] = mapped_column(String(32), index=True)
+    # The recording served for playback: the masked copy written at transcription (transcription.media).
     audio_path: Mapped[str | None] = mapped_column(Text)
+    # The unmasked original, kept only when QA_KEEP_ORIGINAL_AUDIO is set; read with Right.UNREDACTED_AUDIO.
+    original_audio_path: Mapped[str | None] = mapped_column(Text)
     duration_seconds: Mapped[float | None] = mapped_column(Float)
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
     requested_by_consumer: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -357,3 +363,5 @@ class RollupRuleHits(Base):
 # --- QA workflow tables (issue 5): users, reviews, disputes, calibration, coaching, cases, audit log.
 # Kept in their own module; imported here so that Base.metadata (and the migrations check) sees them.
 from qa.storage import workflow_models  # noqa: E402,F401
+# --- Account state (issue 14): recent contacts and standing facts a new batch needs; see qa.storage.account_state.
+from qa.storage import account_state  # noqa: E402,F401

@@ -216,8 +216,9 @@ class StoredInteraction:
     source_file: str | None = None
     source_line: int | None = None
     # The recording the turns were transcribed from, and the spans its transcription masked.
-    audio_path: str | None = None
+    audio_path: str | None = None  # the masked copy (transcription.masking); never a path taken from the record
     redactions: list[dict[str, Any]] = field(default_factory=list)
+    original_audio_path: str | None = None  # the kept unmasked original, when configured
 
 
 def _interaction_row(
@@ -242,7 +243,8 @@ def _interaction_row(
         "team_id": dims.team_of(i),
         "account_id": dims.accounts.get(i.account_id) if i.account_id else None,
         "consumer_phone": i.consumer_phone,
-        "audio_path": item.audio_path or i.audio,
+        "audio_path": item.audio_path,
+        "original_audio_path": item.original_audio_path,
         "duration_seconds": max(ends) if ends else None,
         "turn_count": len(turns),
         "requested_by_consumer": i.requested_by_consumer,
@@ -339,6 +341,9 @@ def store_interactions(
     scorecard: Scorecard,
 ) -> int:
     """Insert interactions, their turns, findings (with ``raised`` events) and scores. Returns findings raised."""
+    from qa.workflow.tombstones import drop_tombstoned
+
+    items = drop_tombstoned(session, items, run_id)  # what retention purged is not stored again (issue 13)
     if not items:
         return 0
     now = utcnow()

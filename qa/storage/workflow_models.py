@@ -135,6 +135,8 @@ class CoachingItem(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agent_comment: Mapped[str | None] = mapped_column(Text)
+    # Optimistic lock, as for reviews: an acknowledgement updates only the version it read.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class CoachingFinding(Base):
@@ -183,7 +185,11 @@ class RetentionRun(Base):
 
 
 class RetentionDeletion(Base):
-    """What a retention run deleted, by value (the interaction row itself is gone)."""
+    """What a retention run deleted, by value (the interaction row itself is gone).
+
+    Each row is also a tombstone: ingest refuses its source id and content hash until an admin
+    lifts it (``lifted_at``; see :mod:`qa.workflow.tombstones`).
+    """
 
     __tablename__ = "retention_deletions"
 
@@ -196,6 +202,12 @@ class RetentionDeletion(Base):
     account_code: Mapped[str | None] = mapped_column(String(128))
     audio_path: Mapped[str | None] = mapped_column(Text)
     findings: Mapped[int] = mapped_column(Integer, default=0)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[str | None] = mapped_column(String(128))
+
+
+Index("ix_retention_deletions_source_id", RetentionDeletion.source_id)
+Index("ix_retention_deletions_content_hash", RetentionDeletion.content_hash)
 
 
 class AuditEntry(Base):
@@ -227,6 +239,22 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class LoginAttempt(Base):
+    """One sign-in attempt (dashboards or CLI): who was named, from which address, and whether it worked."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    username: Mapped[str] = mapped_column(String(128))  # as typed (lower-cased, truncated)
+    address: Mapped[str | None] = mapped_column(String(64))
+    success: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 WORKFLOW_TABLES: tuple[type[Any], ...] = (
     User,
     FindingReview,
@@ -243,4 +271,9 @@ WORKFLOW_TABLES: tuple[type[Any], ...] = (
     RetentionDeletion,
     AuditEntry,
     AuditHead,
+    LoginAttempt,
 )
+
+
+# Registers the scan-run ownership event (issue 13: interrupted runs are marked on the next start).
+from qa.storage import run_state  # noqa: E402,F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from qa import rankings
@@ -36,10 +36,70 @@ def daily_scores(
     return rankings.daily_frame(visible)
 
 
-def agent_trend(daily: pd.DataFrame, agent_code: str, period: rankings.Period = "week") -> pd.DataFrame:
-    """One agent's mean score and pass rate per period, beside the mean of everyone in ``daily``."""
+FLOOR_COLUMNS = ["local_date", "interactions", "score_sum", "passed", "auto_failed"]
+
+
+def floor_daily(
+    session: Session, *, start: date | None = None, end: date | None = None, scorecard: str = "default"
+) -> pd.DataFrame:
+    """The whole floor's scores per local day: every agent's interactions summed, no agent or team in the rows.
+
+    Deliberately not scoped: it is what an agent or a supervisor compares with (the floor mean),
+    and it carries no row of any single agent.
+    """
+    s = m.Score
+    stmt = select(
+        s.local_date,
+        func.count(),
+        func.sum(s.score),
+        func.sum(cast(s.passed, Integer)),
+        func.sum(cast(s.auto_failed, Integer)),
+    ).where(s.scorecard == scorecard, s.agent_id.is_not(None))
+    if start is not None:
+        stmt = stmt.where(s.local_date >= start)
+    if end is not None:
+        stmt = stmt.where(s.local_date <= end)
+    frame = pd.DataFrame(session.execute(stmt.group_by(s.local_date)).all(), columns=FLOOR_COLUMNS)
+    frame["local_date"] = pd.to_datetime(frame["local_date"])
+    for column in FLOOR_COLUMNS[1:]:
+        frame[column] = pd.to_numeric(frame[column]).fillna(0)
+    return frame
+
+
+def _mean(frame: pd.DataFrame, start: date, end: date) -> dict[str, float | int | None]:
+    rows = frame[(frame["local_date"] >= pd.Timestamp(start)) & (frame["local_date"] <= pd.Timestamp(end))]
+    n = int(rows["interactions"].sum())
+    if not n:
+        return {"interactions": 0, "score": None, "pass_rate": None}
+    return {
+        "interactions": n,
+        "score": round(float(rows["score_sum"].sum()) / n, 1),
+        "pass_rate": round(float(rows["passed"].sum()) / n, 3),
+    }
+
+
+def agent_summary(daily: pd.DataFrame, floor: pd.DataFrame, agent_code: str, period) -> dict[str, float | int | None]:
+    """One agent's figures for ``period`` (a :class:`qa.views.periods.Period`), the change since the period before,
+    and the whole floor's mean score in the same period.
+    """
+    mine = daily[daily["agent"] == agent_code]
+    now = _mean(mine, period.start, period.end)
+    before = period.previous()
+    previous = _mean(mine, before.start, before.end)["score"]
+    change = None if now["score"] is None or previous is None else round(float(now["score"]) - float(previous), 1)
+    return {**now, "previous": previous, "change": change, "floor_score": _mean(floor, period.start, period.end)["score"]}
+
+
+def agent_trend(
+    daily: pd.DataFrame, agent_code: str, period: rankings.Period = "week", floor_daily: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One agent's mean score and pass rate per period, beside the floor mean per period.
+
+    The floor is ``floor_daily`` (the whole floor, :func:`floor_daily`) when given, else everyone in ``daily``.
+    """
     mine = rankings.by_period(daily[daily["agent"] == agent_code], period, keys=("agent",))
-    floor = rankings.by_period(daily.assign(scope="all"), period, keys=("scope",))
+    base = daily if floor_daily is None else floor_daily
+    floor = rankings.by_period(base.assign(scope="all"), period, keys=("scope",))
     out = mine[["period", "interactions", "score", "pass_rate"]].merge(
         floor[["period", "score"]].rename(columns={"score": "floor_score"}), on="period", how="left"
     )

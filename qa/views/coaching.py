@@ -17,13 +17,21 @@ FINDING_COLUMNS = ["finding_id", "interaction_id", "source_id", "local_date", "r
                    "evidence"]  # fmt: skip
 
 
-def risk_ranking(daily: pd.DataFrame, open_items: dict[str, int], period: rankings.Period = "month") -> pd.DataFrame:
-    """Agents to coach, riskiest first: lowest mean score in the latest period, then most auto-fails, then fewest contacts.
+def risk_ranking(
+    daily: pd.DataFrame,
+    open_items: dict[str, int],
+    period: rankings.Period = "month",
+    *,
+    as_of=None,
+    between=None,
+) -> pd.DataFrame:
+    """Agents to coach, riskiest first: lowest mean score in the period, then most auto-fails, then fewest contacts.
 
     ``daily`` is the scoped agent-day frame (``qa.views.agents.daily_scores``); ``open_items`` maps agent code to
-    the number of coaching items not yet acknowledged.
+    the number of coaching items not yet acknowledged. The period holds ``as_of`` (default: the latest with
+    data), or is the custom range ``between=(start, end)``.
     """
-    ranked = rankings.ranking(daily, period, trend_periods=6)
+    ranked = rankings.ranking(daily, period, as_of=as_of, between=between, trend_periods=6)
     if ranked.empty:
         return pd.DataFrame(columns=RISK_COLUMNS)
     ranked = ranked.sort_values(["score", "auto_failed", "interactions"], ascending=[True, False, True]).reset_index(drop=True)

@@ -16,12 +16,17 @@ from qa.views.scope import Scope
 
 
 def recording(session: Session, scope: Scope, interaction_id: int) -> Path | None:
-    """Return the interaction's audio file when it exists on disk and the viewer may see the interaction; else None."""
+    """Return the interaction's masked recording when the viewer may see the interaction; else None.
+
+    Only a masked copy inside the media store is ever returned (``transcription.masking``): never
+    the original, never a path taken from a record.
+    """
     row = session.get(m.Interaction, interaction_id)
     if row is None or not row.audio_path or not scope.allows(row.agent_id, row.team_id):
         return None
-    path = Path(row.audio_path)
-    return path if path.is_file() else None
+    from transcription.masking import stored_masked
+
+    return stored_masked(row.audio_path)
 
 
 def highlight_segments(text: str, spans: list[tuple[int, int, Any]]) -> list[tuple[str, Any]]:

@@ -3,7 +3,8 @@
 The windows come from the scanner's ``off_hours.v1`` rules (``params["windows"]``: weekday ->
 ``"HH:MM-HH:MM"`` or ``None`` when no contact is allowed that day); a sub-jurisdiction
 (``US-MA``) falls back to its country (``US``). The timeline gives each contact at the consumer's
-local time (:func:`qa.workflow.cases.consumer_zone`) with its off-hours and frequency findings.
+local time (:func:`qa.workflow.cases.consumer_zone`) with every active finding of every family: a
+contact after a stop request or a lawyer (``cease_violation``) counts like an off-hours one.
 """
 
 from __future__ import annotations
@@ -18,11 +19,29 @@ from sqlalchemy.orm import Session
 
 from qa.storage import models as m
 from qa.views.scope import Scope
-from qa.workflow.cases import TIMELINE_FAMILIES, consumer_zone
+from qa.workflow.cases import consumer_zone
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TIMELINE_COLUMNS = ["interaction_id", "source_id", "channel", "direction", "jurisdiction", "agent", "local_time", "date",
-                    "hour", "timezone", "breach", "rules"]  # fmt: skip
+                    "hour", "timezone", "breach", "families", "rules"]  # fmt: skip
+# The family a contact is marked with when it has several: the contact-level breaches of the timeline first.
+FAMILY_ORDER = ("cease_violation", "off_hours", "frequency", "threat", "third_party_disclosure", "false_claim",
+                "abusive_language", "missing_disclosure", "other")  # fmt: skip
+
+
+def _primary(families: set[str]) -> str:
+    if not families:
+        return "none"
+    return min(families, key=lambda f: FAMILY_ORDER.index(f) if f in FAMILY_ORDER else len(FAMILY_ORDER))
+
+
+def family_counts(timeline: pd.DataFrame) -> dict[str, int]:
+    """Contacts with at least one active finding of each family, in :data:`FAMILY_ORDER` (families absent left out)."""
+    counts: Counter[str] = Counter()
+    for families in timeline.get("families", []):
+        counts.update(families)
+    order = {f: i for i, f in enumerate(FAMILY_ORDER)}
+    return dict(sorted(counts.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
 
 
 def _hours(text: str) -> float:
@@ -75,9 +94,10 @@ def main_jurisdiction(timeline: pd.DataFrame) -> str | None:
 
 
 def contact_timeline(session: Session, scope: Scope, interaction_ids: list[int]) -> pd.DataFrame:
-    """Each visible interaction at the consumer's local time, with ``breach`` = ``off_hours`` / ``frequency`` / ``none``.
+    """Each visible interaction at the consumer's local time with its active findings of every family.
 
-    ``rules`` lists the active off-hours and frequency findings; out-of-scope ids are left out.
+    ``families`` is the tuple of families found (in :data:`FAMILY_ORDER`), ``breach`` the first of them
+    (``none`` without findings), ``rules`` the rule ids; out-of-scope ids are left out.
     """
     if not interaction_ids:
         return pd.DataFrame(columns=TIMELINE_COLUMNS)
@@ -92,9 +112,7 @@ def contact_timeline(session: Session, scope: Scope, interaction_ids: list[int])
     hits: dict[int, list[tuple[str, str]]] = {}
     f = m.Finding
     for interaction_id, family, rule_id in session.execute(
-        select(f.interaction_id, f.family, f.rule_id)
-        .where(f.interaction_id.in_(ids), f.family.in_(TIMELINE_FAMILIES), f.active.is_(True))
-        .order_by(f.rule_id)
+        select(f.interaction_id, f.family, f.rule_id).where(f.interaction_id.in_(ids), f.active.is_(True)).order_by(f.rule_id)
     ):
         hits.setdefault(interaction_id, []).append((family, rule_id))
     out = []
@@ -103,8 +121,9 @@ def contact_timeline(session: Session, scope: Scope, interaction_ids: list[int])
         local = interaction.started_at.astimezone(zone) if zone else interaction.started_at
         found = hits.get(interaction.id, [])
         families = {fam for fam, _ in found}
-        breach = "off_hours" if "off_hours" in families else "frequency" if "frequency" in families else "none"
+        ordered = tuple(sorted(families, key=lambda x: (FAMILY_ORDER.index(x) if x in FAMILY_ORDER else 99, x)))
+        rules = ", ".join(dict.fromkeys(r for _, r in found))
         out.append([interaction.id, interaction.source_id, interaction.channel, interaction.direction, interaction.jurisdiction,
                     agent, local.replace(tzinfo=None), pd.Timestamp(local.date()), local.hour + local.minute / 60,
-                    str(zone) if zone else "UTC", breach, ", ".join(r for _, r in found)])  # fmt: skip
+                    str(zone) if zone else "UTC", _primary(families), ordered, rules])  # fmt: skip
     return pd.DataFrame(out, columns=TIMELINE_COLUMNS)

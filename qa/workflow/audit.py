@@ -3,13 +3,16 @@
 Each entry's ``hash`` is the SHA-256 of the previous entry's hash and the entry's own fields
 (canonical JSON), so editing an entry breaks its hash, and deleting one breaks the link of the
 next; the ``audit_head`` row holds the last sequence number and hash, so deleting the newest
-entries is caught too. Appending updates the head row first, which takes a write lock on
-both SQLite and PostgreSQL: concurrent writers queue instead of forking the chain.
+entries is caught too; cutting off the newest entries *and* rewinding the head is caught by an
+anchor kept outside the database (:func:`anchor`, ``qa audit anchor``). Appending updates the
+head row first, which takes a write lock on both SQLite and PostgreSQL: concurrent writers queue
+instead of forking the chain.
 
 Entries are written in the caller's transaction, so an action and its audit entry commit or
 roll back together. Actions: ``review``, ``dispute.open``, ``dispute.decide``,
 ``calibration.*``, ``coaching.*``, ``case.*``, ``legal_hold.set``/``release``, ``export``,
-``transcript.view_unredacted``, ``retention.apply``, ``user.*``.
+``transcript.view_unredacted``, ``retention.apply``/``lift``, ``user.*``, ``auth.signin``/``failed``/``throttled``,
+``audit.anchor``.
 """
 
 from __future__ import annotations
@@ -87,8 +90,11 @@ class AuditVerification:
     problems: list[str] = field(default_factory=list)
 
 
-def verify(session: Session, principal: Principal | None = None) -> AuditVerification:
-    """Walk the chain from the first entry; report every broken hash, link, gap and a missing tail."""
+def verify(session: Session, principal: Principal | None = None, *, anchor_text: str | None = None) -> AuditVerification:
+    """Walk the chain from the first entry; report every broken hash, link, gap and a missing tail.
+
+    With ``anchor_text`` (a line from :func:`anchor`), also check that the anchored entry is still there, unchanged.
+    """
     if principal is not None:
         require(principal, Right.AUDIT)
     problems: list[str] = []
@@ -111,7 +117,61 @@ def verify(session: Session, principal: Principal | None = None) -> AuditVerific
             f"chain ends at entry {expected_seq - 1} but the head records entry {head_seq}: newest entries deleted "
             f"or head altered / la cadena termina en {expected_seq - 1} y la cabecera indica {head_seq}"
         )
+    if anchor_text is not None:
+        problems.extend(check_anchor(session, anchor_text))
     return AuditVerification(not problems, count, head_seq, head_hash, problems)
+
+
+ANCHOR_FORMAT = "qa-audit-anchor/1"
+
+
+def anchor(session: Session, principal: Principal) -> str:
+    """Return the current head as one line to keep outside the database (a file, a ticket); audited.
+
+    ``qa-audit-anchor/1 seq=N hash=H at=ISO``: whoever later holds this line can tell whether entry
+    N still exists with hash H, which catches the newest entries being cut off together with the head.
+    """
+    require(principal, Right.AUDIT)
+    row = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
+    seq, digest = (row.seq, row.hash) if row else (0, GENESIS)
+    line = f"{ANCHOR_FORMAT} seq={seq} hash={digest} at={utcnow().isoformat(timespec='seconds')}"
+    record(session, principal, "audit.anchor", "audit_log", seq, {"hash": digest})
+    return line
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    """Return (seq, hash) from an anchor line; ValueError when it is not one."""
+    fields = dict(part.split("=", 1) for part in text.split() if "=" in part)
+    if not text.strip().startswith(ANCHOR_FORMAT) or "seq" not in fields or "hash" not in fields:
+        raise ValueError("not an audit anchor / no es un ancla de auditoría")
+    seq, digest = int(fields["seq"]), fields["hash"]
+    if seq < 0 or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise ValueError("malformed audit anchor / ancla de auditoría mal formada")
+    return seq, digest
+
+
+def check_anchor(session: Session, text: str) -> list[str]:
+    """Compare an anchor with the log: the anchored entry must still exist, unchanged, at or below the head."""
+    try:
+        seq, digest = parse_anchor(text)
+    except ValueError as exc:
+        return [str(exc)]
+    if seq == 0:
+        return [] if digest == GENESIS else ["anchor of an empty log with a non-genesis hash / ancla inválida"]
+    stored = session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq))
+    head_seq = session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+    problems = []
+    if stored is None or head_seq < seq:
+        problems.append(
+            f"anchored entry {seq} is gone (head now {head_seq}): entries were cut off / "
+            f"la entrada anclada {seq} ya no existe (cabecera {head_seq}): se borraron entradas"
+        )
+    elif stored != digest:
+        problems.append(
+            f"anchored entry {seq} has a different hash: the log was rewritten / "
+            f"la entrada anclada {seq} tiene otro hash: el registro fue reescrito"
+        )
+    return problems
 
 
 def entries(
@@ -149,4 +209,4 @@ def entries(
     ]
 
 
-__all__ = ["AuditVerification", "entries", "record", "verify"]
+__all__ = ["AuditVerification", "anchor", "check_anchor", "entries", "record", "verify"]

@@ -7,6 +7,10 @@ the findings without anyone's review or decision and records ``confirmed``, ``di
 Cohen's kappa with the others) and with the scanner (the share of the scanner's findings the
 reviewer upholds, i.e. confirms or downgrades). Only findings decided by every reviewer enter
 kappa. While a session is open its report is visible to its creator only (blindness).
+
+Scope: every assigned reviewer must be allowed to see every interaction of the session (a supervisor
+only their team's; creating a session that breaks this is refused), and a reviewer is only ever shown,
+and may only decide, findings of interactions in their current scope.
 """
 
 from __future__ import annotations
@@ -23,9 +27,10 @@ from qa.storage import models as m
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import CalibrationAssignment, CalibrationDecision, CalibrationSession, User
 from qa.workflow import audit
-from qa.workflow.access import Principal, Right, Role, require, require_interaction
+from qa.workflow.access import Principal, Right, Role, require, require_finding, require_interaction, visible_interactions
 from qa.workflow.errors import InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.kappa import cohen_kappa, fleiss_kappa, observed_agreement
+from qa.workflow.users import principal_for
 
 DECISIONS = ("confirmed", "dismissed", "downgraded", "unclear")
 UPHOLDS = ("confirmed", "downgraded")
@@ -108,6 +113,14 @@ def create_calibration(
         raise InvalidRequest(f"these users cannot calibrate: {bad} / estos usuarios no pueden calibrar")
     for pk in interaction_ids:
         require_interaction(session, principal, pk)
+    # A reviewer reads the evidence of every finding in the session, so each must be allowed to see every
+    # interaction in it (a supervisor: only their team's).
+    for u in users:
+        if blind := _out_of_scope(session, principal_for(u), interaction_ids):
+            raise InvalidRequest(
+                f"{u.username} may not see {len(blind)} of these interactions (other teams) / "
+                f"{u.username} no puede ver {len(blind)} de estas interacciones (otros equipos)"
+            )
     findings = list(
         session.scalars(
             select(m.Finding.id)
@@ -129,6 +142,16 @@ def create_calibration(
     return _view(session, cal)
 
 
+def _out_of_scope(session: Session, principal: Principal, interaction_ids: list[int]) -> set[int]:
+    """Return the interactions among ``interaction_ids`` the principal may not see."""
+    if not interaction_ids:
+        return set()
+    visible = session.scalars(
+        select(m.Interaction.id).where(m.Interaction.id.in_(interaction_ids), visible_interactions(principal))
+    )
+    return set(interaction_ids) - set(visible)
+
+
 def _assigned(session: Session, principal: Principal, cal: CalibrationSession) -> None:
     if principal.user_id not in _reviewers(session, cal.id):
         raise PermissionDenied("not assigned to this calibration / no está asignado a esta calibración")
@@ -145,10 +168,11 @@ def my_calibration_items(session: Session, principal: Principal, session_id: int
             )
         ).all()
     )
+    # Only findings of interactions the reviewer may see (an agent may have changed team since the session began).
     rows = session.execute(
         select(m.Finding, m.Interaction.source_id)
         .join(m.Interaction, m.Interaction.id == m.Finding.interaction_id)
-        .where(m.Finding.id.in_(cal.finding_ids))
+        .where(m.Finding.id.in_(cal.finding_ids), visible_interactions(principal))
         .order_by(m.Interaction.started_at, m.Finding.id)
     )
     return [
@@ -178,6 +202,7 @@ def record_calibration_decision(session: Session, principal: Principal, session_
         raise InvalidRequest(f"decision must be one of {', '.join(DECISIONS)} / decisión no válida")
     if finding_id not in cal.finding_ids:
         raise NotFound(f"finding {finding_id} is not in this session / el hallazgo {finding_id} no está en esta sesión")
+    require_finding(session, principal, finding_id)  # out of the reviewer's scope: refused
     row = session.scalar(
         select(CalibrationDecision).where(
             CalibrationDecision.session_id == session_id,

@@ -26,7 +26,8 @@ from qa.workflow.access import Principal, Right, require, visible_interactions
 from qa.workflow.errors import InvalidRequest, NotFound
 from qa.workflow.interactions import InteractionSummary, summary_query, to_summary
 
-TIMELINE_FAMILIES = ("off_hours", "frequency")
+# Contact-level findings shown beside each contact of a case's timeline (and of the evidence report).
+TIMELINE_FAMILIES = ("off_hours", "frequency", "cease_violation")
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class TimelineEntry:
     consumer_local_time: datetime
     consumer_timezone: str
     agent: str | None
-    findings: list[dict]  # off-hours / frequency findings: rule_id, family, severity, evidence, active
+    findings: list[dict]  # off-hours / frequency / cease findings: rule_id, family, severity, evidence, active
 
 
 def _like(text: str) -> str:
@@ -100,7 +101,7 @@ def search_interactions(session: Session, principal: Principal, query: SearchQue
             raise InvalidRequest("a phone search needs digits / la búsqueda por teléfono necesita dígitos")
         stmt = stmt.where(i.consumer_phone.like("%" + digits))
     if query.account:
-        stmt = stmt.where(m.Account.code == query.account)
+        stmt = stmt.where(func.lower(m.Account.code) == query.account.strip().lower())  # case-insensitive
     if query.agent:
         stmt = stmt.where(m.Agent.code == query.agent)
     if query.start:
@@ -109,7 +110,14 @@ def search_interactions(session: Session, principal: Principal, query: SearchQue
         stmt = stmt.where(i.local_date <= query.end)
     if query.phrase and query.phrase.strip():
         t = m.Turn
-        words = query.phrase.split()
+        # Stored text is masked at ingest. The phrase is masked the same way and its masks dropped: a card or
+        # ID number typed into the search box matches nothing (not even other masked cards).
+        from transcription.redaction import MASKS, redact_text
+
+        masks = {mask.lower() for mask in MASKS.values()}
+        words = [w for w in redact_text(query.phrase).split() if w.lower().strip(".,;:") not in masks]
+        if not words:
+            return []
         folded = _folded(session, t.text)
         match = exists().where(t.interaction_id == i.id, *[folded.like(_like(fold(w)), escape="\\") for w in words])
         stmt = stmt.where(match)
@@ -216,7 +224,12 @@ def set_legal_hold(session: Session, principal: Principal, case_id: int, on: boo
 
 
 def close_case(session: Session, principal: Principal, case_id: int, *, reason: str) -> CaseView:
+    """Close an open case (a legal hold on it stays until released)."""
     case = _case(session, principal, case_id)
+    if not reason.strip():
+        raise InvalidRequest("closing a case needs a reason / cerrar un caso necesita un motivo")
+    if case.status == "closed":
+        raise InvalidRequest(f"case {case_id} is already closed / el caso {case_id} ya está cerrado")
     case.status = "closed"
     audit.record(session, principal, "case.close", "case", case_id, {"reason": reason, "legal_hold": case.legal_hold})
     return _view(session, case)
@@ -261,7 +274,9 @@ def consumer_zone(interaction: m.Interaction) -> ZoneInfo | None:
 
 
 def case_timeline(session: Session, principal: Principal, case_id: int) -> list[TimelineEntry]:
-    """Every contact of the case in time order, at the consumer's local time, with its off-hours and frequency findings."""
+    """Every contact of the case in time order, at the consumer's local time, with its off-hours, frequency and
+    cease findings (:data:`TIMELINE_FAMILIES`).
+    """
     _case(session, principal, case_id)
     i = m.Interaction
     rows = session.execute(

@@ -37,10 +37,11 @@ def workflow_session(database_url: str | None) -> Iterator:
 
 
 def sign_in(session, username: str) -> Principal:
-    from qa.workflow.users import authenticate
+    """Sign in through the throttle (address ``cli``); the attempt is recorded even when the command then fails."""
+    from qa.workflow.signin import sign_in as checked_sign_in
 
     password = os.environ.get("QA_PASSWORD") or typer.prompt(f"Password for / Contraseña de {username}", hide_input=True)
-    return authenticate(session, username, password)
+    return checked_sign_in(session.get_bind(), username, password, address="cli")
 
 
 def operator() -> Principal:

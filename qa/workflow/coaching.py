@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
@@ -19,7 +19,7 @@ from qa.storage.types import utcnow
 from qa.storage.workflow_models import CoachingFinding, CoachingItem, User
 from qa.workflow import audit
 from qa.workflow.access import Principal, Right, Role, can_see_agent, require, require_finding
-from qa.workflow.errors import InvalidRequest, NotFound, PermissionDenied
+from qa.workflow.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.rescoring import counted_findings_query
 
 
@@ -36,6 +36,7 @@ class CoachingView:
     status: str
     acknowledged_at: datetime | None
     agent_comment: str | None
+    version: int = 1  # optimistic lock: pass it back to :func:`acknowledge`
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _view(session: Session, item: CoachingItem) -> CoachingView:
     findings = sorted(session.scalars(select(CoachingFinding.finding_id).where(CoachingFinding.item_id == item.id)))
     return CoachingView(
         item.id, agent, creator, item.note, item.due_date, list(item.families), findings, item.created_at, item.status,
-        item.acknowledged_at, item.agent_comment,
+        item.acknowledged_at, item.agent_comment, item.version,
     )  # fmt: skip
 
 
@@ -123,19 +124,43 @@ def open_coaching(
 
 
 def acknowledge(
-    session: Session, principal: Principal, item_id: int, *, comment: str | None = None, now: datetime | None = None
+    session: Session,
+    principal: Principal,
+    item_id: int,
+    *,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> CoachingView:
-    """Record the coached agent's acknowledgement."""
+    """Record the coached agent's acknowledgement, once.
+
+    Optimistic locking as for reviews: the update applies only to the ``expected_version`` the
+    caller read (default: the version read here) of a still open item; a second, concurrent or
+    stale acknowledgement raises :class:`ConflictError` instead of overwriting the first comment.
+    """
     require(principal, Right.ACKNOWLEDGE_COACHING)
     item = _item(session, principal, item_id)
     if principal.role != Role.AGENT or item.agent_id != principal.agent_id:
         raise PermissionDenied("only the coached agent acknowledges / solo el agente puede confirmar la recepción")
+    expected = item.version if expected_version is None else expected_version
+    conflict = ConflictError(
+        f"coaching item {item_id} was already acknowledged or changed; reload it / "
+        f"el ítem de coaching {item_id} ya fue confirmado o cambió; vuelva a cargarlo"
+    )
     if item.status == "acknowledged":
-        return _view(session, item)
-    item.status, item.acknowledged_at = "acknowledged", now or utcnow()
-    item.acknowledged_by, item.agent_comment = principal.user_id, comment
-    audit.record(session, principal, "coaching.acknowledge", "coaching", item.id, {"comment": comment})
+        raise conflict
+    table = CoachingItem.__table__
+    result = session.execute(
+        update(table)
+        .where(table.c.id == item.id, table.c.version == expected, table.c.status == "open")
+        .values(status="acknowledged", acknowledged_at=now or utcnow(), acknowledged_by=principal.user_id,
+                agent_comment=comment, version=table.c.version + 1)
+    )  # fmt: skip
+    if result.rowcount != 1:
+        raise conflict
+    audit.record(session, principal, "coaching.acknowledge", "coaching", item.id, {"comment": comment, "version": expected + 1})
     session.flush()
+    session.expire(item)
     return _view(session, item)
 
 

@@ -6,8 +6,8 @@ is still there; the case file with the contact timeline; a readable report in Sp
 English (``report.html``); and ``manifest.json`` listing the SHA-256 and size of every other
 file, with ``manifest.sha256`` holding the manifest's own digest.
 
-Verification recomputes every digest, refuses missing, extra or altered files and an altered
-manifest, and, given the database, checks that the manifest digest is the one the audit log
+Verification recomputes every digest, refuses missing, extra, repeated or altered files and an
+altered manifest, and, given the database, checks that the manifest digest is the one the audit log
 recorded at export time (which catches a ZIP rebuilt with a new, consistent manifest).
 """
 
@@ -18,6 +18,7 @@ import html
 import json
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from qa.storage.workflow_models import AuditEntry, Dispute, FindingReview, Revie
 from qa.workflow import audit
 from qa.workflow.access import Principal, Right, require
 from qa.workflow.cases import case_timeline, get_case
+from qa.workflow.errors import InvalidRequest
+from transcription.masking import stored_masked
 
 FORMAT = "qa-case-export/1"
 MANIFEST, MANIFEST_DIGEST = "manifest.json", "manifest.sha256"
@@ -57,6 +60,16 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "item"
 
 
+def folder_name(source_id: str) -> str:
+    """Return the ZIP folder of an interaction: readable, and distinct for distinct ids.
+
+    Sanitising alone maps ``case/1 A`` and ``case_1_A`` to the same name; the suffix, a digest of
+    the exact id, keeps them apart (:func:`export_case` also checks that no two folders coincide).
+    """
+    digest = hashlib.sha256(source_id.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return f"interactions/{_safe(source_id)[:80]}-{digest}"
+
+
 def _json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n").encode()
 
@@ -70,7 +83,7 @@ def _transcript_text(turns: list[m.Turn]) -> str:
 
 
 def _interaction_files(session: Session, interaction: m.Interaction) -> dict[str, bytes]:
-    folder = f"interactions/{_safe(interaction.source_id)}"
+    folder = folder_name(interaction.source_id)
     turns = list(session.scalars(select(m.Turn).where(m.Turn.interaction_id == interaction.id).order_by(m.Turn.idx)))
     usernames = dict(session.execute(select(User.id, User.username)).all())
     findings, history = [], []
@@ -105,10 +118,10 @@ def _interaction_files(session: Session, interaction: m.Interaction) -> dict[str
         f"{folder}/findings.json": _json(findings),
         f"{folder}/review_history.json": _json(sorted(history, key=lambda h: str(h["at"]))),
     }
-    if interaction.audio_path:
-        audio = Path(interaction.audio_path)
-        if audio.is_file():
-            files[f"{folder}/audio/{_safe(audio.name)}"] = audio.read_bytes()
+    # Only the masked copy in the media store is exported: never the original, never a path taken from a record.
+    audio = stored_masked(interaction.audio_path)
+    if audio is not None:
+        files[f"{folder}/audio/{_safe(audio.name)}"] = audio.read_bytes()
     return files
 
 
@@ -123,7 +136,7 @@ _LABELS = {
     "local": ("Hora local", "Local time"),
     "channel": ("Canal", "Channel"),
     "agent": ("Agente", "Agent"),
-    "flags": ("Fuera de horario / frecuencia", "Off-hours / frequency"),
+    "flags": ("Fuera de horario / frecuencia / tras cese", "Off-hours / frequency / after cease"),
     "findings": ("Hallazgos", "Findings"),
     "rule": ("Regla", "Rule"),
     "severity": ("Gravedad", "Severity"),
@@ -182,11 +195,16 @@ def export_case(session: Session, principal: Principal, case_id: int, dest: Path
     now = utcnow()
     files: dict[str, bytes] = {}
     findings_by: dict[str, list[dict]] = {}
+    folders: set[str] = set()
     for t in timeline:
         interaction = session.get(m.Interaction, t.interaction_id)
+        folder = folder_name(t.source_id)
+        if folder in folders:  # two ids with the same digest prefix: never overwrite one with the other
+            raise InvalidRequest(f"two interactions map to {folder} / dos interacciones en la misma carpeta {folder}")
+        folders.add(folder)
         part = _interaction_files(session, interaction)
         files.update(part)
-        findings_by[t.source_id] = json.loads(part[f"interactions/{_safe(t.source_id)}/findings.json"])
+        findings_by[t.source_id] = json.loads(part[f"{folder}/findings.json"])
     timeline_json = [
         {**t.__dict__, "started_at": t.started_at.isoformat(), "consumer_local_time": t.consumer_local_time.isoformat()}
         for t in timeline
@@ -226,7 +244,12 @@ def verify_export(path: Path, session: Session | None = None) -> ExportVerificat
         result.problems.append(f"not a readable ZIP: {exc} / no es un ZIP legible")
         return result
     with z:
-        names = set(z.namelist())
+        listing = z.namelist()
+        names = set(listing)
+        # A ZIP may hold one name twice; readers disagree on which copy they return (a forged first copy
+        # would pass a check of the last one), so any repeated name fails the verification.
+        for dup in sorted(n for n, k in Counter(listing).items() if k > 1):
+            result.problems.append(f"{dup}: appears more than once in the ZIP / aparece más de una vez en el ZIP")
         if MANIFEST not in names or MANIFEST_DIGEST not in names:
             result.problems.append("manifest missing / falta el manifiesto")
             return result
@@ -238,10 +261,13 @@ def verify_export(path: Path, session: Session | None = None) -> ExportVerificat
             result.problems.append("manifest.json was altered (digest mismatch) / manifest.json fue alterado")
         try:
             manifest = json.loads(manifest_bytes)
+            paths = [f["path"] for f in manifest["files"]]
             listed = {f["path"]: f for f in manifest["files"]}
         except (ValueError, KeyError, TypeError):
             result.problems.append("manifest.json is not a valid manifest / manifest.json no es válido")
             return result
+        for dup in sorted(p for p, k in Counter(paths).items() if k > 1):
+            result.problems.append(f"{dup}: listed more than once in the manifest / repetido en el manifiesto")
         for p, entry in sorted(listed.items()):
             if p not in names:
                 result.problems.append(f"{p}: missing / falta")

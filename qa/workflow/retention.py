@@ -4,8 +4,9 @@ The period is ``QA_RETENTION_DAYS`` (default 1825, five years) or an explicit ``
 is a ``retention_runs`` row, each deleted interaction a ``retention_deletions`` row (source id,
 content hash, start, agent, account, recording path, findings) and the run an audit-log entry.
 Deleting an interaction removes its turns, findings, scores, reviews, disputes and case links
-(foreign keys cascade). Recording files are not removed from disk: their paths are recorded
-so the storage team can remove them under their own procedure.
+(foreign keys cascade). The interaction's stored recordings, the masked copy and the kept
+original in the media store (``transcription.masking``), are deleted from disk with it; files
+outside the media store (the input folders) are never touched.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def apply_retention(
     cutoff = (now or utcnow()) - timedelta(days=days)
     i = m.Interaction
     expired = session.execute(
-        select(i.id, i.source_id, i.content_hash, i.started_at, i.audio_path, m.Agent.code, m.Account.code)
+        select(i.id, i.source_id, i.content_hash, i.started_at, i.audio_path, m.Agent.code, m.Account.code, i.original_audio_path)
         .outerjoin(m.Agent, m.Agent.id == i.agent_id)
         .outerjoin(m.Account, m.Account.id == i.account_id)
         .where(i.started_at < cutoff)
@@ -93,12 +94,24 @@ def apply_retention(
     for start in range(0, len(ids), 500):
         # Re-check the hold inside the delete itself, so a hold placed meanwhile still wins.
         session.execute(delete(i).where(i.id.in_(ids[start : start + 500]), i.id.not_in(_held_subquery())))
+    _remove_recordings(session, doomed)
     audit.record(
         session, principal, "retention.apply", "retention_run", run.id,
         {"days": days, "cutoff": cutoff.isoformat(), "deleted": len(doomed), "held": result.held},
     )  # fmt: skip
     result.run_id = run.id
     return result
+
+
+def _remove_recordings(session: Session, doomed: list) -> int:
+    """Delete the recording files of the interactions that are gone (a hold placed meanwhile keeps its files)."""
+    from transcription.masking import remove_stored
+
+    ids = [r.id for r in doomed]
+    survivors: set[int] = set()
+    for start in range(0, len(ids), 500):
+        survivors.update(session.scalars(select(m.Interaction.id).where(m.Interaction.id.in_(ids[start : start + 500]))))
+    return remove_stored(p for r in doomed if r.id not in survivors for p in (r.audio_path, r.original_audio_path))
 
 
 def _held_subquery():

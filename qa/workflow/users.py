@@ -21,9 +21,9 @@ from qa.storage.workflow_models import User
 from qa.workflow import audit
 from qa.workflow.access import Principal, Right, Role, require
 from qa.workflow.errors import AuthenticationError, InvalidRequest, NotFound
+from qa.workflow.signin import check_password_policy
 
 _HASHER = PasswordHasher()
-MIN_PASSWORD = 8
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,7 @@ def add_user(
     """Create a user. Agents need ``agent_code``, supervisors ``team_code``."""
     require(actor, Right.MANAGE_USERS)
     role = Role(role)
-    if len(password) < MIN_PASSWORD:
-        raise InvalidRequest(
-            f"password shorter than {MIN_PASSWORD} characters / contraseña de menos de {MIN_PASSWORD} caracteres"
-        )
+    check_password_policy(password, username)
     if role == Role.AGENT and not agent_code:
         raise InvalidRequest("an agent user needs --agent (agent code) / un usuario agente necesita --agent")
     if role == Role.SUPERVISOR and not team_code:
@@ -140,10 +137,12 @@ def disable_user(session: Session, actor: Principal, username: str) -> UserInfo:
 
 
 def set_password(session: Session, actor: Principal, username: str, password: str) -> None:
+    """Reset a user's password (admin); the policy of :func:`qa.workflow.signin.check_password_policy` applies."""
     require(actor, Right.MANAGE_USERS)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"no user {username!r} / no existe el usuario {username!r}")
+    check_password_policy(password, username)
     user.password_hash = hash_password(password)
     audit.record(session, actor, "user.password", "user", user.id, {"username": username})
 

@@ -30,7 +30,10 @@ def demo_db_file(tmp_path_factory) -> Path:
     saved = users._HASHER
     users._HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     try:
-        load_demo(db, days=21, folder=folder / "demo", recordings=True, workers=2, progress=False)
+        with pytest.MonkeyPatch.context() as mp:
+            # The masked copies of the recordings go to this session's media store (see db_url).
+            mp.setenv("QA_MEDIA_DIR", str(folder / "media"))
+            load_demo(db, days=21, folder=folder / "demo", recordings=True, workers=2, progress=False)
         with db.session() as s:
             users.create_demo_users(s)
     finally:
@@ -47,6 +50,7 @@ def db_url(demo_db_file, tmp_path, monkeypatch) -> Iterator[str]:
     url = f"sqlite:///{copy}"
     monkeypatch.setenv("QA_DATABASE_URL", url)
     monkeypatch.setenv("QA_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("QA_MEDIA_DIR", str(demo_db_file.parent / "media"))  # the demo's masked recordings
     yield url
 
 

@@ -20,6 +20,7 @@ ACCESS = {
     "legal": {"supervisor", "analista", "legal", "admin"},
     "rules": {"supervisor", "analista", "legal", "admin"},
     "ingest": {"analista", "admin"},
+    "users": {"admin"},
 }
 BUILT = [p.key for p in PAGES if (ROOT / p.path).exists()]
 CASES = [(page, user) for page in BUILT for user in ("agente", "supervisor", "analista", "legal", "admin")]

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -107,6 +108,36 @@ def _pick_queue_item(page, source_id: str) -> None:
     page.wait_for_timeout(500)
 
 
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def _guard_requests(page) -> list[str]:
+    """Record and block every request to another host (nothing may leave the machine while pages load)."""
+    outside: list[str] = []
+
+    def _local(url: str) -> bool:
+        return url.startswith(("data:", "blob:", "about:")) or urlparse(url).hostname in LOCAL_HOSTS
+
+    def _route(route) -> None:
+        if _local(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    page.on("request", lambda request: None if _local(request.url) else outside.append(request.url))
+    page.context.route("**/*", _route)
+    return outside
+
+
+def _outside_references(page) -> list[str]:
+    """Icons, fonts, styles, scripts and images the page points at on another host (the favicon included)."""
+    urls = page.evaluate(
+        """() => [...document.querySelectorAll('link[href], script[src], img[src], source[src], audio[src]')]
+                 .map(e => e.href || e.src)"""
+    )
+    return [u for u in urls if u.startswith("http") and urlparse(u).hostname not in LOCAL_HOSTS]
+
+
 def _metric(page, label: str) -> str:
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
@@ -118,6 +149,7 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
+        outside = _guard_requests(page)
         page.goto(server)
         page.get_by_label("Usuario").wait_for(timeout=60_000)
         _shot(page, "00-login")
@@ -127,6 +159,7 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=60_000)
         _idle(page)
         _shot(page, "01-overview")
+        assert _outside_references(page) == []  # the favicon too: an inline emoji, not fonts.gstatic.com
 
         _go(page, "Cola de revisión")
         page.get_by_text("Pendientes de revisión").wait_for()
@@ -138,6 +171,9 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         page.wait_for_function(
             "() => { const a = document.querySelector('audio'); return a && !a.paused && a.currentTime > 18; }"
         )
+        # What the browser plays is the masked copy from the media store, not the uploaded recording.
+        played = page.request.get(audio.evaluate("a => a.currentSrc || a.src")).body()
+        assert played == _masked_bytes(db_url, "demo-rec-001")
         _shot(page, "02-review-queue")
 
         page.get_by_label("Motivo").fill("Amenaza de cárcel audible en el segundo 18")
@@ -194,7 +230,28 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         _go(page, "Coaching")
         page.get_by_text("Agentes a acompañar").wait_for()
         _shot(page, "10-coaching", height=1200)
+        assert _outside_references(page) == []
         browser.close()
+    # Every page above loaded without one request to another host (fonts, icons and favicon are served locally).
+    assert sorted(set(outside)) == []
+
+
+def _masked_bytes(db_url: str, source_id: str) -> bytes:
+    from sqlalchemy import select
+
+    from qa.storage import models as m
+    from qa.storage import open_database
+    from transcription.masking import stored_masked
+
+    db = open_database(db_url)
+    with db.session() as s:
+        stored = s.scalar(select(m.Interaction.audio_path).where(m.Interaction.source_id == source_id))
+    db.dispose()
+    path = stored_masked(stored)
+    assert path is not None and path.parent.name == "masked"
+    original = ROOT / "tests" / "fixtures" / "audio" / "es_stereo_threat.wav"
+    assert path.read_bytes() != original.read_bytes()
+    return path.read_bytes()
 
 
 def _busiest_account(db_url: str) -> str:
@@ -274,3 +331,36 @@ def _sign_in_as(page, user: str) -> None:
     page.get_by_role("button", name="Entrar").click()
     page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=60_000)
     _idle(page)
+
+
+def test_every_page_loads_without_a_request_to_another_host(server):
+    """An administrator opens every page in both languages; not one request may go to another host."""
+    from playwright.sync_api import sync_playwright
+
+    from dashboards.i18n import t
+    from dashboards.navigation import PAGES
+
+    root = Path(__file__).resolve().parents[2] / "dashboards"
+    keys = [spec.key for spec in PAGES if (root / spec.path).exists()]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        outside = _guard_requests(page)
+        page.goto(server)
+        page.get_by_label("Usuario").wait_for(timeout=60_000)
+        page.get_by_label("Usuario").fill("admin")
+        page.get_by_label("Contraseña").fill("demo-password")
+        page.get_by_role("button", name="Entrar").click()
+        page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=60_000)
+        _idle(page)
+        for lang in ("es", "en"):
+            if lang == "en":
+                page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+                page.get_by_role("link", name=t("page.overview", "en")).wait_for()
+                _idle(page)
+            for key in keys:
+                _go(page, t(f"page.{key}", lang))
+                page.wait_for_timeout(300)
+                assert _outside_references(page) == [], key
+        browser.close()
+    assert sorted(set(outside)) == []

@@ -16,7 +16,7 @@ from compliance_rules import Scanner
 from qa.storage import models as m
 from qa.storage import open_database
 from qa.views import Scope
-from qa.views.legal import contact_timeline, contact_windows, window_bands, windows_for
+from qa.views.legal import FAMILY_ORDER, contact_timeline, contact_windows, window_bands, windows_for
 
 
 def _busiest_account(db_url) -> tuple[str, int]:
@@ -65,7 +65,7 @@ def test_timeline_is_scoped_and_local(principals, db_url):
         scoped = contact_timeline(s, Scope(agent_ids=frozenset({agent.agent_id})), mine + other)
     db.dispose()
     assert len(everything) == 6 and sorted(scoped["interaction_id"]) == sorted(mine)
-    assert everything["hour"].between(0, 24).all() and set(everything["breach"]) <= {"none", "off_hours", "frequency"}
+    assert everything["hour"].between(0, 24).all() and set(everything["breach"]) <= {"none", *FAMILY_ORDER}
 
 
 def test_legal_searches_opens_a_case_with_hold_and_exports_verified_evidence(principals, db_url):

@@ -189,14 +189,16 @@ def test_cli_ingest_runs_on_ray(db_url, tmp_path, monkeypatch):
 @pytest.mark.model
 def test_recordings_are_transcribed_and_scanned_on_the_ray_workers(tmp_path):
     """The embedded Whisper base model in a CPU actor; a broken recording fails alone with its reason."""
+    import shutil
     from pathlib import Path
 
-    audio = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "audio" / "es_stereo_threat.wav"
+    shutil.copy(fixture, tmp_path / fixture.name)  # ingest takes recordings only from its input folder or the media root
     broken = tmp_path / "broken.wav"
     broken.write_bytes(b"RIFF not really a wave file")
     header = "file,agent,account,started_at,direction,jurisdiction,timezone,channels\n"
     rows = [
-        f"{audio / 'es_stereo_threat.wav'},A9,ACC-REC,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,0=agent;1=consumer",
+        f"{tmp_path / fixture.name},A9,ACC-REC,2026-03-02T10:00:00-05:00,outbound,CO,America/Bogota,0=agent;1=consumer",
         f"{broken},A9,ACC-REC2,2026-03-02T11:00:00-05:00,outbound,CO,America/Bogota,",
     ]
     manifest = tmp_path / "manifest.csv"

@@ -12,8 +12,18 @@ from storage_helpers import SCANNER_V1
 from qa.ingest import IngestOptions, InlineExecutor, ingest
 from qa.ingest.sources import is_manifest, parse_channel_map, read_manifest
 from qa.storage import models as m
+from transcription.paths import REFUSED
 
 AUDIO = Path(__file__).resolve().parents[1] / "fixtures" / "audio"
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, monkeypatch):
+    # The fixture recordings live outside the manifests' folders: allow them as the media root.
+    monkeypatch.setenv("QA_MEDIA_ROOT", str(AUDIO))
+    monkeypatch.setenv("QA_MEDIA_DIR", str(tmp_path / "media"))
+
+
 HEADER = "file,agent,account,started_at,direction,jurisdiction,timezone,channels\n"
 
 
@@ -48,7 +58,7 @@ def test_manifest_rows_are_validated_one_by_one(tmp_path):
         ("A1", {"0": "agent", "1": "consumer"}, 2)
     ]
     assert [e.line for e in errors] == [3, 4, 5]
-    assert "recording not found" in errors[0].reason
+    assert errors[0].reason == REFUSED  # the one message for every refused recording path
     assert "started_at" in errors[1].reason and "jurisdiction" in errors[2].reason
 
 
@@ -63,7 +73,9 @@ def test_a_recording_is_transcribed_scanned_and_stored(db, tmp_path):
     assert ingest(db, [manifest], options, InlineExecutor()).duplicates == 1
     with db.session() as s:
         interaction = s.scalars(select(m.Interaction)).one()
-        assert interaction.audio_path.endswith("es_stereo_threat.wav") and interaction.channel == "call"
+        # The stored recording is the masked copy in the media store, never the input file.
+        assert interaction.audio_path.startswith(str(tmp_path / "media" / "masked")) and interaction.channel == "call"
+        assert interaction.original_audio_path is None  # QA_KEEP_ORIGINAL_AUDIO not set
         assert interaction.turn_count >= 4 and interaction.duration_seconds > 10
         speakers = {t.speaker for t in interaction.turns}
         assert speakers == {"agent", "consumer"}

@@ -36,7 +36,7 @@ STRONG = [
     # Latin American IDs
     ("Mi cédula es 1.020.304.050", "", ["co_cedula"]),
     ("cédula uno cero dos cero tres cero cuatro cero", "", ["co_cedula"]),
-    ("Mi DNI es cuatro cinco seis siete ocho nueve uno dos", "", ["pe_dni"]),
+    ("Mi DNI es cuatro cinco seis siete ocho nueve uno dos", "", ["dni"]),
     ("Mi RUT es 12.345.678-5", "", ["cl_rut"]),
     ("el rut es doce tres cuatro cinco seis siete ocho", "", ["cl_rut"]),
     ("Mi CURP es GOMC850101HDFRRR09", "", ["mx_curp"]),

@@ -25,5 +25,6 @@ def _cheap_password_hashing() -> Iterator[None]:
 
 
 @pytest.fixture
-def seeded(db, tmp_path) -> Seeded:
+def seeded(db, tmp_path, monkeypatch) -> Seeded:
+    monkeypatch.setenv("QA_MEDIA_DIR", str(tmp_path / "media"))  # recordings served only from this media store
     return seed(db, tmp_path)

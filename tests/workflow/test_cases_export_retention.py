@@ -13,7 +13,7 @@ from qa.storage import models as m
 from qa.storage.workflow_models import AuditEntry, RetentionDeletion
 from qa.workflow.cases import SearchQuery, case_timeline, open_case, search_interactions, set_legal_hold
 from qa.workflow.errors import PermissionDenied
-from qa.workflow.export import export_case, verify_export
+from qa.workflow.export import export_case, folder_name, verify_export
 from qa.workflow.retention import apply_retention
 
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
@@ -66,12 +66,12 @@ def test_export_contains_the_evidence_and_verifies(seeded, tmp_path):
         assert {"case.json", "report.html", "manifest.json", "manifest.sha256"} <= names
         for iid in ("c1", "c2", "c3"):
             assert {
-                f"interactions/{iid}/{n}" for n in ("record.json", "transcript.txt", "findings.json", "review_history.json")
+                f"{folder_name(iid)}/{n}" for n in ("record.json", "transcript.txt", "findings.json", "review_history.json")
             } <= names
-        assert z.read("interactions/c1/audio/c1.wav") == b"RIFF-test-audio-bytes"
+        assert z.read(f"{folder_name('c1')}/audio/c1.wav") == b"RIFF-test-audio-bytes"
         report = z.read("report.html").decode()
         assert "Cronología de contactos" in report and "Contact timeline" in report and "22:30" in report
-        assert "cárcel" in z.read("interactions/c1/transcript.txt").decode()
+        assert "cárcel" in z.read(f"{folder_name('c1')}/transcript.txt").decode()
         listed = {f["path"] for f in json.loads(z.read("manifest.json"))["files"]}
         assert listed == names - {"manifest.json", "manifest.sha256"}
     assert verify_export(result.path).ok
@@ -96,7 +96,9 @@ def test_tampered_export_fails_verification(seeded, tmp_path, tamper):
     forged = tmp_path / "forged.zip"
     if tamper == "transcript":
         _rewrite(
-            result.path, forged, lambda n, d: d.replace("cárcel".encode(), b"carta") if n.endswith("c1/transcript.txt") else d
+            result.path,
+            forged,
+            lambda n, d: d.replace("cárcel".encode(), b"carta") if n == f"{folder_name('c1')}/transcript.txt" else d,
         )
     elif tamper == "manifest":
         _rewrite(
@@ -105,7 +107,7 @@ def test_tampered_export_fails_verification(seeded, tmp_path, tamper):
             lambda n, d: d.replace(b'"exported_by": "lucia"', b'"exported_by": "nadie"') if n == "manifest.json" else d,
         )
     elif tamper == "drop_file":
-        _rewrite(result.path, forged, lambda n, d: None if n.endswith("c2/findings.json") else d)
+        _rewrite(result.path, forged, lambda n, d: None if n == f"{folder_name('c2')}/findings.json" else d)
     elif tamper == "add_file":
         _rewrite(result.path, forged, lambda n, d: d)
         with zipfile.ZipFile(forged, "a") as z:
@@ -116,7 +118,7 @@ def test_tampered_export_fails_verification(seeded, tmp_path, tamper):
 
         with zipfile.ZipFile(result.path) as z:
             files = {n: z.read(n) for n in z.namelist()}
-        files["interactions/c1/transcript.txt"] = b"nothing to see\n"
+        files[f"{folder_name('c1')}/transcript.txt"] = b"nothing to see\n"
         manifest = json.loads(files["manifest.json"])
         for f in manifest["files"]:
             f["sha256"], f["bytes"] = hashlib.sha256(files[f["path"]]).hexdigest(), len(files[f["path"]])

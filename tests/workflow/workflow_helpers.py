@@ -85,7 +85,11 @@ def domain_interaction(iid, agent, team, account, started, phone, texts, audio=N
 
 def seed(db: Database, tmp_path: Path) -> Seeded:
     card = load_scorecard("default")
-    audio = tmp_path / "c1.wav"
+    # A call's playable recording is its masked copy in the media store (QA_MEDIA_DIR, set by the fixture).
+    from transcription.masking import MASKED, media_dir
+
+    (media_dir() / MASKED).mkdir(parents=True, exist_ok=True)
+    audio = media_dir() / MASKED / "c1.wav"
     audio.write_bytes(b"RIFF-test-audio-bytes")
     items = []
     for iid, agent, team, account, started, phone, texts, found in INTERACTIONS:
