@@ -24,6 +24,7 @@ _COMMAND_MODULES = (
     "qa.cli_scan",
     "qa.cli_train",
     "qa.cli_outcomes",
+    "qa.cli_payments",
     "qa.cli_ingest",
     "qa.cli_report",
     "qa.cli_demo",

@@ -32,6 +32,8 @@ _MULTIPLIERS = {
     "thousand": 1_000,
     "grand": 1_000,
     "lucas": 1_000,
+    "barras": 1_000,
+    "barra": 1_000,
     "luca": 1_000,
     "palos": 1_000_000,
     "palo": 1_000_000,
@@ -66,8 +68,18 @@ _MONTHS = (
     "january february march april may june july august september october november december jan feb mar apr jun jul aug "
     "sep sept oct nov dec"
 ).split()
-_NOT_AFTER = {"las", "la", "at", "el", "the", "dia", "day", "de", "del", "of", "on", "quincena"}
-_NOT_BEFORE = {"%", "por", "porciento", "percent", "am", "pm", "hrs", "horas", "hours", "dias", "days", "semanas", "weeks"}
+_NOT_AFTER = {
+    "las", "la", "at", "el", "the", "dia", "day", "de", "del", "of", "on", "quincena", "first",
+    "lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+_NOT_BEFORE = {
+    "%", "por", "porciento", "percent", "am", "pm", "hrs", "horas", "hours", "dias", "days", "semanas", "weeks",
+    "pagos", "cuotas", "payments", "installments", "meses", "months", "veces", "times", "anos", "years",
+}  # fmt: skip
+# Where a bare number is in thousands: nobody pays 300 Colombian, Chilean or Argentine pesos ("las trescientas").
+_THOUSANDS_CURRENCIES = frozenset({"COP", "CLP", "ARS"})
+_YEAR_BEFORE = {"en", "in", "del", "de", "desde", "since", "ano", "year", "from", "of"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,30 @@ def normalise(text: str, language: str) -> str:
         converted = alpha2digit(protected, "es" if language == "es" else "en")
     except (ValueError, IndexError):  # text2num raises on some malformed sequences; keep the words then
         converted = protected
-    return _million_and_more(folded, re.sub(r"\bq(mil|thousand)q\b", r"\1", converted))
+    return _spoken_forms(_million_and_more(folded, re.sub(r"\bq(mil|thousand)q\b", r"\1", converted)))
+
+
+# Spoken forms text2num leaves in pieces, rewritten as one number.
+_SPOKEN = (
+    (re.compile(r"\b(?:un |el )?(?:palo|millon) y medio\b"), lambda m: "1500000"),
+    (re.compile(r"\b(\d+)000000 y medio\b"), lambda m: str(int(m.group(1)) * 1_000_000 + 500_000)),
+    (re.compile(r"\bmedio (?:palo|millon)\b"), lambda m: "500000"),
+    # "un palo ochocientos", "el millon ochocientos": one million and so many thousands
+    (
+        re.compile(r"\b(?:un |el )?(?:palo|millon) (\d{1,3})\b(?! ?(?:mil|\d))"),
+        lambda m: str(1_000_000 + int(m.group(1)) * 1_000),
+    ),
+    # "mil 200": 1200
+    (re.compile(r"(?<![\d.,])\b1000 (\d{1,3})\b(?! ?(?:mil|\d))"), lambda m: str(1000 + int(m.group(1)))),
+    # "cuatrocientos 50 mil": 450 mil
+    (re.compile(r"\b([1-9]00) ([1-9]\d?) mil\b"), lambda m: f"{int(m.group(1)) + int(m.group(2))} mil"),
+)
+
+
+def _spoken_forms(text: str) -> str:
+    for pattern, replace in _SPOKEN:
+        text = pattern.sub(replace, text)
+    return text
 
 
 def _million_and_more(words: str, digits: str) -> str:
@@ -147,7 +182,7 @@ def amounts_in(text: str, language: str, jurisdiction: str) -> list[Amount]:
             match.group("more")
             and language == "en"
             and not cur
-            and value < 10
+            and value < 100
             and "." not in match.group("num")
             and "," not in match.group("num")
         ):
@@ -169,6 +204,8 @@ def amounts_in(text: str, language: str, jurisdiction: str) -> list[Amount]:
             if multiplier_word in ("mil", "thousand") and len(after) > 1 and after[1].strip(".,") in ("millones", "million"):
                 value *= 1_000_000 / 1_000
         currency = _currency(cur, norm[end : end + 20], country, multiplier_word)
+        if currency in _THOUSANDS_CURRENCIES and value < 1000 and multiplier_word not in _MULTIPLIERS:
+            value *= 1000
         found.append(Amount(round(value, 2), currency, start, end))
     found.extend(_word_multipliers(norm, country, found))
     found.sort(key=lambda a: a.start)
@@ -191,13 +228,13 @@ def _word_multipliers(norm: str, country: str, taken: list[Amount]) -> list[Amou
 
 def _looks_like_other_number(norm: str, start: int, end: int, before: str, after: list[str], value: float) -> bool:
     nxt = after[0].strip(".,;:!?") if after else ""
-    if before in _NOT_AFTER or nxt in _NOT_BEFORE or nxt in _MONTHS or before in _MONTHS:
+    if (before in _NOT_AFTER and value <= 31) or nxt in _NOT_BEFORE or nxt in _MONTHS or before in _MONTHS:
         return True
     if norm[end : end + 1] in ("%", ":", "/") or norm[max(0, start - 1) : start] in ("/", ":", "#"):
         return True
     if nxt in ("de",) and len(after) > 1 and after[1].strip(".,") in _MONTHS:
         return True
-    if re.fullmatch(r"(19|20)\d\d", norm[start:end]):
+    if re.fullmatch(r"(19|20)\d\d", norm[start:end]) and (before in _YEAR_BEFORE or nxt in ("", ".", ",")):
         return True  # a year
     digits = re.sub(r"\D", "", norm[start:end])
     return len(digits) >= 8 and not re.search(r"[.,]", norm[start:end])  # a phone, account or card number

@@ -35,6 +35,7 @@ _ORDINAL_WORDS = {
 _COUNTS = {"una": 1, "un": 1, "a": 1, "one": 1, "dos": 2, "two": 2, "tres": 3, "three": 3, "cuatro": 4, "four": 4}
 # What follows a number that is not a day of the month: money, percentages, clock times.
 _NOT_A_DAY = r"(?:%|mil|k\b|dolares|dollars|pesos|soles|lucas|de la|am|pm|:)"
+_WEEKDAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
 _MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _DAY = r"(\d{1,2})(?:st|nd|rd|th|ro|vo|to)?"
 
@@ -76,60 +77,94 @@ def _month_day(today: date, month: int, dom: int) -> date | None:
     return None
 
 
-def resolve_date(text: str, today: date, language: str = "es") -> date | None:
-    """The payment day ``text`` names, or None when it names none (or only a vague one: "next week")."""
-    t = " " + strip_accents(text.lower()) + " "
-    t = _words_to_days(t, language)
-    # Absolute: "15 de marzo", "march 15th", "15/03" (es) or "3/15" (en).
-    match = re.search(rf"\b{_DAY}\s+(?:de\s+)?({_MONTH_NAMES})\b", t)
-    if match:
-        return _month_day(today, _MONTHS[match.group(2)], int(match.group(1)))
-    match = re.search(rf"\b({_MONTH_NAMES})\.?\s+(?:the\s+)?{_DAY}\b", t)
-    if match and not (match.group(1) == "may" and language == "en" and not re.search(r"\bmay\s+\d", t)):
-        return _month_day(today, _MONTHS[match.group(1)], int(match.group(2)))
-    match = re.search(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", t)
-    if match:
-        first, second = int(match.group(1)), int(match.group(2))
+def date_candidates(text: str, today: date, language: str = "es") -> list[tuple[int, int, date]]:
+    """Every day ``text`` names, as ``(position, specificity, day)``; higher specificity is a more exact form.
+
+    A day the speaker rules out ("el lunes no", "not tomorrow") is left out.
+    """
+    t = _words_to_days(" " + strip_accents(text.lower()) + " ", language)
+    found: list[tuple[int, int, date | None]] = []
+
+    def add(match: re.Match | None, rank: int, day: date | None) -> None:
+        if match is not None and day is not None and not _ruled_out(t, match.start(), match.end()):
+            found.append((match.start(), rank, day))
+
+    day_month = rf"\b{_DAY}\s+(?:de\s+)?({_MONTH_NAMES})\b"
+    month_day = rf"\b({_MONTH_NAMES})\.?\s+(?:the\s+)?{_DAY}\b"
+    # English writes "march 20", Spanish "20 de marzo": try the language's own order first, so that
+    # "march 20 april 20" is not read as "20 april".
+    for pattern, month_first in sorted(((day_month, False), (month_day, True)), key=lambda p: p[1] != (language == "en")):
+        for m in re.finditer(pattern, t):
+            month, dom = (m.group(1), m.group(2)) if month_first else (m.group(2), m.group(1))
+            if month == "may" and language == "en" and month_first is False:
+                continue
+            if not any(pos <= m.start() < pos + 12 for pos, rank, _ in found if rank == 5):
+                add(m, 5, _month_day(today, _MONTHS[month], int(dom)))
+    for m in re.finditer(r"\b(\d{1,2})/(\d{1,2})(?:/(\d{2,4}))?\b", t):
+        first, second = int(m.group(1)), int(m.group(2))
         month, dom = (first, second) if language == "en" else (second, first)
         if 1 <= month <= 12:
-            return _month_day(today, month, dom)
-    if re.search(r"\b(pasado manana|day after tomorrow)\b", t):
-        return today + timedelta(days=2)
-    if re.search(r"\btomorrow\b", t) or re.search(r"(?<!la )\bmanana\b", t):  # "mañana", not "en la mañana"
-        return today + timedelta(days=1)
-    if re.search(r"\b(fin de mes|fin del mes|finales de mes|ultimo dia del mes|end of (the )?month|last day of the month)\b", t):
-        end = _month_end(today)
-        return end if end >= today else _month_end(end + timedelta(days=1))
-    if re.search(r"\b(quincena)\b", t):
-        fifteenth = today.replace(day=15)
-        return fifteenth if fifteenth >= today else _month_end(today)
-    match = re.search(r"\b(?:en|in)\s+(\d{1,2}|" + "|".join(_COUNTS) + r")\s+(dias?|days?|semanas?|weeks?)\b", t)
-    if match:
-        count = _COUNTS.get(match.group(1)) or int(match.group(1))
-        return today + timedelta(days=count * (7 if match.group(2).startswith(("sem", "week")) else 1))
-    match = re.search(
-        r"\b(next|proximo|proxima|que viene|this|este|esta|coming|el|on|para el|hasta el|by)?\s*("
-        + "|".join(_WEEKDAYS)
-        + r")\b(\s+que viene|\s+de la (?:otra|proxima) semana)?",
-        t,
-    )
-    if match:
-        return _after_weekday(today, _WEEKDAYS[match.group(2)], bool(match.group(3) and "semana" in match.group(3)))
-    match = re.search(
-        rf"\b(?:el|the|on the|by the|para el|hasta el|dia|day)\s+{_DAY}\b(?!\s*{_NOT_A_DAY})",
-        t,
-    )
-    if match:
-        dom = int(match.group(1))
-        if 1 <= dom <= 31:
-            return _next_month_day(today, dom)
-    if re.search(
+            add(m, 5, _month_day(today, month, dom))
+    for m in re.finditer(
+        rf"\b(?:el|the|on the|by the|para el|hasta el|dia|day|{_WEEKDAY_NAMES})\s+{_DAY}\b(?!\s*{_NOT_A_DAY})", t
+    ):
+        if 1 <= int(m.group(1)) <= 31 and not any(abs(pos - m.start()) < 12 for pos, rank, _ in found if rank == 5):
+            add(m, 4, _next_month_day(today, int(m.group(1))))
+    for m in re.finditer(
         r"\b(primero del? (?:mes|proximo mes|mes que viene)|first of (?:the|next) month|1st of (?:the|next) month)\b", t
     ):
-        return _next_month_day(today + timedelta(days=1), 1)
-    if re.search(r"\b(hoy|today|ahorita|right now|ahora mismo|tonight|esta noche)\b", t):
-        return today
-    return None
+        add(m, 4, _next_month_day(today + timedelta(days=1), 1))
+    for m in re.finditer(rf"\b({_WEEKDAY_NAMES})\b(\s+que viene|\s+de la (?:otra|proxima) semana)?", t):
+        if any(abs(pos - m.start()) < 14 for pos, rank, _ in found if rank >= 4):
+            continue  # "el viernes 15", "friday march 20th": the exact day is already read
+        add(m, 3, _after_weekday(today, _WEEKDAYS[m.group(1)], bool(m.group(2) and "semana" in m.group(2))))
+    for m in re.finditer(r"\b(pasado manana|day after tomorrow)\b", t):
+        add(m, 2, today + timedelta(days=2))
+    for m in re.finditer(r"\btomorrow\b|(?<!la )(?<!pasado )\bmanana\b", t):  # "mañana", not "en la mañana"
+        add(m, 2, today + timedelta(days=1))
+    for m in re.finditer(
+        r"\b(fin de mes|fin del mes|finales de mes|ultimo dia del mes|end of (the )?month|last day of the month)\b", t
+    ):
+        end = _month_end(today)
+        add(m, 2, end if end >= today else _month_end(end + timedelta(days=1)))
+    for m in re.finditer(r"\bquincena\b", t):
+        fifteenth = today.replace(day=15)
+        add(m, 2, fifteenth if fifteenth >= today else _month_end(today))
+    counts = "|".join(_COUNTS)
+    for m in re.finditer(
+        rf"\b(?:(?:en|in|dentro de)\s+(\d{{1,2}}|{counts})\s+(dias?|days?|semanas?|weeks?)"
+        rf"|(\d{{1,2}}|{counts})\s+(days?|weeks?)\s+from\s+(?:today|now))\b",
+        t,
+    ):
+        count_word = m.group(1) or m.group(3)
+        unit = m.group(2) or m.group(4)
+        count = _COUNTS.get(count_word) or int(count_word)
+        add(m, 2, today + timedelta(days=count * (7 if unit.startswith(("sem", "week")) else 1)))
+    for m in re.finditer(r"\b(hoy|today|ahorita|right now|ahora mismo|tonight|esta noche)\b", t):
+        add(m, 1, today)
+    return sorted((pos, rank, day) for pos, rank, day in found if day is not None)
+
+
+def _ruled_out(t: str, start: int, end: int) -> bool:
+    """Whether the speaker rules this day out: "el lunes no", "not tomorrow", "no el viernes"."""
+    before = t[max(0, start - 8) : start]
+    after = t[end : end + 5]
+    return bool(re.search(r"\b(not|no)\s+$", before) or re.match(r"\s*(no|not)\b(?!\s+(?:se|puedo|hay|tengo))", after))
+
+
+def resolve_date(text: str, today: date, language: str = "es", near: float | None = None) -> date | None:
+    """The payment day ``text`` names, or None when it names none (or only a vague one: "next week").
+
+    With ``near`` (where the promised amount is said, as a share of the text's length), the day said
+    closest to it wins; otherwise the most exact form, the first of equals.
+    """
+    candidates = date_candidates(text, today, language)
+    if not candidates:
+        return None
+    if near is not None:
+        length = len(text) + 2
+        return min(candidates, key=lambda c: (abs(c[0] / length - near), -c[1]))[2]
+    return max(candidates, key=lambda c: (c[1], -c[0]))[2]
 
 
 def _words_to_days(t: str, language: str) -> str:

@@ -25,11 +25,70 @@ from compliance_rules.outcomes.dates import resolve_date
 Contact = Literal["right_party", "third_party", "no_contact"]
 _WRITTEN = frozenset({"chat", "sms", "email"})
 _MEMO_KEY = "consumer_signals"
+# A mailbox that names nobody: nobody was reached (another person's own greeting is a third party).
+_MAILBOX = (
+    "numero que usted ha marcado",
+    "numero que usted marco",
+    "no esta disponible",
+    "buzon de voz",
+    "casilla de voz",
+    "fuera de servicio",
+    "number you have dialed",
+    "number you dialed",
+    "person you are calling",
+    "person you re calling",
+    "is not available",
+    "voice mailbox",
+    "mailbox is full",
+    "at the tone",
+)
+# Hedges that make a "promise" no commitment: "si cobro te pago algo, no te prometo nada".
+_HEDGES = (
+    "no te prometo",
+    "no le prometo",
+    "no prometo",
+    "no se si",
+    "no se ni cuando",
+    "a lo mejor",
+    "tal vez",
+    "quizas",
+    "voy a ver",
+    "vamos a ver",
+    "can t promise",
+    "cannot promise",
+    "no promises",
+    "i don t know yet",
+    "not sure",
+    "we ll see",
+    "maybe",
+    "i ll try",
+    "i might",
+)
+# The consumer takes a promise back in a later turn.
+_RETRACTIONS = (
+    "mejor no",
+    "no me lo registre",
+    "no lo registre",
+    "todavia no",
+    "olvidelo",
+    "olvidalo",
+    "forget it",
+    "never mind",
+    "nevermind",
+    "hold off",
+    "don t put that down",
+    "cancel that",
+    "scratch that",
+)
 # A wrong number: the person who answered does not know the consumer at all.
 _WRONG_NUMBER = (
     "numero equivocado",
     "equivocado de numero",
     "se equivoco de numero",
+    "se equivocaron",
+    "esta equivocado",
+    "no vive ningun",
+    "no vive ninguna",
     "no conozco",
     "no lo conozco",
     "no la conozco",
@@ -111,7 +170,7 @@ def _contact(ctx: InteractionContext, signals: dict[int, set[str]], consumer_tur
         if "wrong_party" in said:
             return "no_contact" if wrong_number else "third_party"
     if others:
-        if wrong_number:
+        if wrong_number or any(_says(ctx, i, _MAILBOX) for i in others):
             return "no_contact"
         if all(party == "voicemail" for party in ctx.dialogue.listener[others[0] :]) and not consumer_turns:
             # A mailbox greeting names no one or the consumer; a person's own greeting is someone else's line.
@@ -121,8 +180,13 @@ def _contact(ctx: InteractionContext, signals: dict[int, set[str]], consumer_tur
 
 
 def _says_wrong_number(ctx: InteractionContext, index: int) -> bool:
+    return _says(ctx, index, _WRONG_NUMBER)
+
+
+def _says(ctx: InteractionContext, index: int, phrases: tuple[str, ...]) -> bool:
+    """Whether turn ``index`` holds one of ``phrases`` (normalised words: lower case, no accents or punctuation)."""
     words = " " + " ".join(t.norm for t in ctx.texts[index].tokens) + " "
-    return any(f" {phrase} " in words for phrase in _WRONG_NUMBER)
+    return any(f" {phrase} " in words for phrase in phrases)
 
 
 def _promise(
@@ -135,16 +199,24 @@ def _promise(
             chosen = index
         elif index and ctx.speakers[index - 1] == "agent" and _accepts(ctx, index, lexicons) and _proposal(ctx, index - 1):
             chosen = index
-        if chosen == index and ("refusal" in signals.get(index, ())):
+        if chosen == index and ("refusal" in signals.get(index, ()) or _says(ctx, index, _HEDGES)):
             chosen = None
-    if chosen is None:
+    if chosen is None or any(_says(ctx, i, _RETRACTIONS) for i in consumer_turns if i > chosen):
         return None
     after = next((i for i in agents if i > chosen), None)
     before = next((i for i in reversed(agents) if i < chosen), None)
     order = [chosen] + [i for i in (after, before) if i is not None]
-    amount = next((a for i in order for a in _amounts(ctx, i)[-1:]), None)
+    found = next(((i, a) for i in order for a in _amounts(ctx, i)[:1]), None)
+    amount = found[1] if found else None
     today = ctx.local_start.date()
-    due = next((d for i in order if (d := resolve_date(ctx.interaction.turns[i].text, today, ctx.language)) is not None), None)
+    due = None
+    for i in order:
+        text = ctx.interaction.turns[i].text
+        # In the turn that holds the amount, the day said closest to it is the promise's.
+        near = found[1].start / max(1, len(text)) if found and found[0] == i else None
+        due = resolve_date(text, today, ctx.language, near)
+        if due is not None:
+            break
     return PromiseToPay(
         amount=amount.value if amount else None, currency=amount.currency if amount else None, due_date=due, turn=chosen
     )
@@ -161,8 +233,8 @@ def _accepts(ctx: InteractionContext, index: int, lexicons: LexiconSet) -> bool:
 
 
 def _proposal(ctx: InteractionContext, index: int) -> bool:
-    raw = ctx.interaction.turns[index].text
-    return bool(_amounts(ctx, index)) or resolve_date(raw, ctx.local_start.date(), ctx.language) is not None
+    """A collector turn proposing a payment names an amount (a day alone may be a callback)."""
+    return bool(_amounts(ctx, index))
 
 
 def _callback(ctx: InteractionContext, signals: dict[int, set[str]], consumer_turns: list[int]) -> datetime | None:
