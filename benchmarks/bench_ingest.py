@@ -260,6 +260,8 @@ def main() -> None:
     me.add_argument("--old-tree", default=None)
     me.add_argument("--new-tree", default=None)
     me.add_argument("--no-scan", action="store_true")
+    me.add_argument("--no-ingest", action="store_true")
+    me.add_argument("--trees", nargs="+", choices=["new", "old"], default=None, help="measure only these trees")
     ch = sub.add_parser("_child-ingest")  # internal: one measured ingest in a fresh process
     ch.add_argument("--database", required=True)
     ch.add_argument("--workers", type=int, default=1)

@@ -40,6 +40,7 @@ from scan_corpus import distinct_share, make_calls  # noqa: E402
 from qa.domain import Interaction  # noqa: E402
 
 PACKAGE = "compliance_rules"
+WARM_CACHES = ("_chunks", "_seen")
 
 
 @dataclass
@@ -56,12 +57,14 @@ class Implementation:
         for lang in ("es", "en"):
             analyzer = self.analyzer_for(lang)
             analyzer._cache.clear()
-            if hasattr(analyzer, "_chunks"):
-                analyzer._chunks = dict(self.warm.get(lang, {}))
+            for name, value in self.warm.get(lang, {}).items():
+                setattr(analyzer, name, type(value)(value))
 
     def remember_warm(self) -> None:
         for lang in ("es", "en"):
-            self.warm[lang] = dict(getattr(self.analyzer_for(lang), "_chunks", {}))
+            analyzer = self.analyzer_for(lang)
+            # The word chunks, and the texts seen once (a text enters the per-text cache on its second sight).
+            self.warm[lang] = {name: type(v)(v) for name in WARM_CACHES if (v := getattr(analyzer, name, None)) is not None}
 
 
 def _own(name: str) -> bool:
@@ -173,7 +176,7 @@ def scaling(args: argparse.Namespace, new: Implementation, old: Implementation |
     impls = [("this tree", new, new.scanner_class.load(layers="rules"))]
     if old is not None:
         impls.append(("baseline", old, old.scanner_class.load(layers="rules")))
-    count = max(400, args.calls // 4)
+    count = args.scaling_calls
     print(f"\nscaling, rules only, {count} calls per point, median of {args.rounds} rounds, CPU time:")
     print(f"{'turns/call':>10} " + " ".join(f"{name + ' ms/call':>20} {name + ' us/turn':>20}" for name, _, _ in impls))
     for turns in (10, 20, 40, 80):
@@ -199,6 +202,7 @@ def main() -> None:
     parser.add_argument("--baseline-tree", type=Path, help="a directory with another compliance_rules (a worktree of HEAD)")
     parser.add_argument("--no-learned", action="store_true", help="time the rules only")
     parser.add_argument("--scaling", action="store_true", help="also time 10-80 turns per call and 1-400 calls per account")
+    parser.add_argument("--scaling-calls", type=int, default=400, help="calls per point of --scaling")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core

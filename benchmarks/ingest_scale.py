@@ -119,7 +119,9 @@ def _scan_peak(path: Path, tree: Path | None) -> tuple[float, int]:
 def _trees(args) -> list[tuple[str, Path | None]]:
     """The code to measure: this checkout (or a snapshot of it, ``--new-tree``) and, with ``--old-tree``, the code before."""
     new = Path(args.new_tree) if getattr(args, "new_tree", None) else None
-    return [("new", new)] + ([("old", Path(args.old_tree))] if args.old_tree else [])
+    trees = [("new", new)] + ([("old", Path(args.old_tree))] if args.old_tree else [])
+    only = getattr(args, "trees", None)
+    return [t for t in trees if not only or t[0] in only]
 
 
 def steady(args) -> None:
@@ -166,7 +168,9 @@ def memory(args) -> None:
         for name, tree in _trees(args):
             database = f"sqlite:///{folder / f'{name}-{count}.sqlite3'}"
             t1 = time.perf_counter()
-            _out, peak = _run_child(["_child-ingest", "--database", database, "--workers", "1", str(path)], tree)
+            peak = 0
+            if not args.no_ingest:
+                _out, peak = _run_child(["_child-ingest", "--database", database, "--workers", "1", str(path)], tree)
             ingest_s = time.perf_counter() - t1
             scan_s, scan_peak = _scan_peak(path, tree) if not args.no_scan else (0.0, 0)
             peaks[name] = {"ingest": peak, "scan": scan_peak}

@@ -62,5 +62,8 @@ def build_context(interaction: Interaction, lexicons: LexiconSet, reader: Reques
     texts = [analyzer.analyze(t.text) for t in turns]
     speakers = [t.speaker for t in turns]
     starts, source = local_times(interaction)
-    dialogue = build_dialogue(list(zip(speakers, texts, strict=True)), interaction.channel, lexicons, starts[0].date(), reader)
+    stereo_asr = any(t.asr is not None and t.asr.channel is not None for t in turns)
+    far_end = frozenset(i for i, t in enumerate(turns) if t.speaker == "consumer" and t.asr is not None) if stereo_asr else None
+    pairs = list(zip(speakers, texts, strict=True))
+    dialogue = build_dialogue(pairs, interaction.channel, lexicons, starts[0].date(), reader, far_end)
     return InteractionContext(interaction, language, texts, speakers, dialogue, starts, source)

@@ -155,15 +155,19 @@ def build_dialogue(
     lexicons: LexiconSet,
     day: date,
     reader: RequestReader | None = None,
+    far_end: frozenset[int] | None = None,
 ) -> Dialogue:
     """Walk the turns once and record the state the detectors need.
 
     ``reader`` (the learned layers' consumer-turn model) names the requests a consumer turn makes,
-    beside the dialogue lexicons' matches.
+    beside the dialogue lexicons' matches. ``far_end`` is given for a stereo recording transcribed
+    here: the ``consumer`` turns that carry that label only because of their channel. Until identity
+    is confirmed, such a turn is whoever answered (a voicemail, a spouse, a third party by what it
+    says), and a recording whose far end said nothing is not taken to have reached the consumer.
     """
     # Messages go to the consumer's own address; so does a recording in which
     # nobody but the collector speaks (no one answered to say otherwise).
-    monologue = all(speaker == "agent" for speaker, _ in turns)
+    monologue = far_end is None and all(speaker == "agent" for speaker, _ in turns)
     party: Party = "nobody" if channel == "call" and not monologue else "consumer"
     dialogue = Dialogue(listener=[])
     if party == "consumer":
@@ -205,6 +209,11 @@ def build_dialogue(
             continue
         if speaker != "consumer":
             continue
+        heard = _far_end_party(text, lexicons) if dialogue.confirmed_at is None and far_end and index in far_end else None
+        if heard is not None:
+            party = party if heard == "third_party" and party == "spouse" else heard
+            asked_identity = asked_verification = False
+            continue
         if dialogue.confirmed_at is None:
             answer = lexicons.find("affirmative_answer", text, negation=False)
             affirmed = answer is not None and answer.first <= 2
@@ -230,6 +239,17 @@ def build_dialogue(
             proposed_callback = None
         asked_identity = asked_verification = asked_when = False
     return dialogue
+
+
+def _far_end_party(text: AnalyzedText, lexicons: LexiconSet) -> Party | None:
+    """Who an unverified far end says it is, read as a turn marked ``other`` would be; None: not said."""
+    if lexicons.find("voicemail_greeting", text, negation=False):
+        return "voicemail"
+    if lexicons.find("spouse_statement", text, negation=False):
+        return "spouse"
+    if lexicons.find("not_the_consumer", text, negation=False):
+        return "third_party"
+    return None
 
 
 def _record_requests(

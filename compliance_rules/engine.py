@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from compliance_rules.account_facts import contact_facts, context_from_facts
+from compliance_rules.asr import unclear_openings
 from compliance_rules.catalog import PACKS_DIR, load_rule_file, rule_files
 from compliance_rules.context import RULED_KEY, InteractionContext, build_context
 from compliance_rules.detectors import Detector, Hit, RuleError, build_detector
@@ -187,7 +188,7 @@ class Scanner:
                 ctx.memo[RULED_KEY] = {(f.family.value, f.turn) for f in findings}
             for hit in rule.detector.detect(ctx):
                 findings.append(_finding(rule.spec, ctx, hit))
-        findings = merge_learned(findings)
+        findings = unclear_openings(interaction, merge_learned(findings))
         findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
         return findings
 

@@ -258,7 +258,10 @@ class LexiconSet:
         """The earliest surviving match of lexicon ``name`` in ``text``."""
         if self.use_index:
             # Fast path: most lexicons have no candidate pattern in a given turn.
-            patterns = (text.memo.get(self._candidates_key) or self._candidates(text)).get(name)
+            candidates = text.memo.get(self._candidates_key)
+            if candidates is None:  # not "or": a turn where no lexicon has a candidate is an empty dict
+                candidates = self._candidates(text)
+            patterns = candidates.get(name)
             if not patterns:
                 return None
         compiled = self._compiled.get((name, text.language))

@@ -244,7 +244,11 @@ class Analyzer:
         self._lookup = _lemma_lookup(language)
         self._chat = _CHAT_ES if language == "es" else _CHAT_EN
         self._fillers = _FILLERS[language]
+        # Analysed turns kept for texts that repeat (greetings, the mini-Miranda, "sí, con él"): a text
+        # enters on its second sight. Most turns never repeat, and keeping them all made every full
+        # collection walk millions of tokens.
         self._cache: dict[str, AnalyzedText] = {}
+        self._seen: set[int] = set()  # hashes of texts analysed once (bounded, emptied when full)
         self._forms: dict[str, tuple[str, str]] = {}
         self._maskable = _MASKABLE[language]
         self._chunks: dict[str, _Chunk] = {}
@@ -299,8 +303,14 @@ class Analyzer:
             lemmas=_stream([t.lemma for t in tokens]),
             is_question="?" in lowered,
         )
-        if len(self._cache) < 200_000:
-            self._cache[text] = analyzed
+        key = hash(text)
+        if key in self._seen:
+            if len(self._cache) < 200_000:
+                self._cache[text] = analyzed
+        else:
+            if len(self._seen) >= 1_000_000:
+                self._seen.clear()
+            self._seen.add(key)
         return analyzed
 
     def _add_tokens(self, lowered: str, spans: Iterable[tuple[int, int]], tokens: list[Token]) -> bool:

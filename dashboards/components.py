@@ -68,6 +68,34 @@ def family_labels(frame: pd.DataFrame, column: str = "family") -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda v: label("fam", v, lang()))})
 
 
+LOCALES = {"es": "es_CO", "en": "en_US"}
+
+
+def vega_locale(language: str) -> dict:
+    """Vega's number and time locale (month and day names, separators) from babel's CLDR data."""
+    from babel import Locale
+    from babel.dates import get_day_names, get_month_names, get_period_names
+
+    loc = Locale.parse(LOCALES.get(language, "es_CO"))
+    sunday_first = (6, 0, 1, 2, 3, 4, 5)
+    days, short_days = get_day_names("wide", locale=loc), get_day_names("abbreviated", locale=loc)
+    months, short_months = get_month_names("wide", locale=loc), get_month_names("abbreviated", locale=loc)
+    periods = get_period_names(locale=loc)
+    return {
+        "number": {"decimal": loc.number_symbols["latn"]["decimal"], "thousands": loc.number_symbols["latn"]["group"],
+                   "grouping": [3], "currency": ["$", ""]},
+        "time": {"dateTime": "%x, %X", "date": "%d/%m/%Y" if language == "es" else "%m/%d/%Y", "time": "%H:%M:%S",
+                 "periods": [periods["am"], periods["pm"]], "days": [days[i] for i in sunday_first],
+                 "shortDays": [short_days[i] for i in sunday_first], "months": [months[i] for i in range(1, 13)],
+                 "shortMonths": [short_months[i].rstrip(".") for i in range(1, 13)]},
+    }  # fmt: skip
+
+
+def show_chart(chart) -> None:
+    """Draw an Altair chart with month names, day names and numbers in the viewer's language."""
+    st.altair_chart(chart.configure(locale=vega_locale(lang())), width="stretch")
+
+
 def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, *, value_title: str, height: int = 260) -> None:
     chart = (
         alt.Chart(frame, title=title)
@@ -79,19 +107,19 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, title: str, *, val
         )
         .properties(height=height)
     )
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
 
 
 def line_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, title: str, *, y_title: str, height: int = 300) -> None:
     encoding = {
-        "x": alt.X(f"{x}:T", title=None),
+        "x": alt.X(f"{x}:T", title=None, axis=alt.Axis(format="%d %b")),
         "y": alt.Y(f"{y}:Q", title=y_title),
         "tooltip": [c for c in (x, colour, y) if c],
     }
     if colour:
         encoding["color"] = alt.Color(f"{colour}:N", title=None, legend=alt.Legend(orient="bottom", columns=4))
     chart = alt.Chart(frame, title=title).mark_line(point=True).encode(**encoding).properties(height=height)
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)
 
 
 def transcript_html(turns, findings, focus_id: int | None = None) -> str:
@@ -210,4 +238,4 @@ def contact_timeline_chart(timeline: pd.DataFrame, bands: pd.DataFrame, *, heigh
         )
     )  # fmt: skip
     chart = alt.layer(*layers).properties(height=height, title=tr("lg.timeline"))
-    st.altair_chart(chart, width="stretch")
+    show_chart(chart)

@@ -419,6 +419,11 @@ from dashboards.i18n_ux import UX_STRINGS  # noqa: E402
 
 STRINGS.update(UX_STRINGS)
 
+# Collection results and the supervisors' "Today" list (issue 17, dashboards/i18n_outcomes.py).
+from dashboards.i18n_outcomes import OUTCOME_STRINGS  # noqa: E402
+
+STRINGS.update(OUTCOME_STRINGS)
+
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """Return the string ``key`` in ``lang`` (Spanish when unknown), formatted with ``values``; the key itself if missing."""

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import state
+from dashboards.i18n import label
 from dashboards.literal import md
 from qa.views.interactions import recording
 from qa.workflow import interactions as services
@@ -43,7 +44,10 @@ def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "i
         (state.tr("col.agent"), summary.agent),
         (state.tr("col.team"), summary.team),
         (state.tr("col.jurisdiction"), summary.jurisdiction),
-        (state.tr("col.channel"), f"{summary.channel} · {summary.direction}"),
+        (
+            state.tr("col.channel"),
+            f"{label('channel', summary.channel, state.lang())} · {label('direction', summary.direction, state.lang())}",
+        ),
         (state.tr("col.date"), summary.started_at.strftime("%Y-%m-%d %H:%M UTC")),
     ]
     meta[1].html(ui.CSS + '<div class="qa-meta">' + " &nbsp;·&nbsp; ".join(

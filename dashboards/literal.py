@@ -15,11 +15,16 @@ import re
 # character is always literal: no emphasis, link, image, code span, heading, list, table,
 # HTML, emoji or Streamlit directive (``:red[...]``, ``:material/...:``) and no ``$`` maths.
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+# GitHub-flavoured Markdown also turns bare ``http://``, ``www.`` and ``name@host`` into links, after
+# escapes are resolved; an invisible WORD JOINER (U+2060) inside each keeps them plain text.
+_JOINER = "\u2060"
+_AUTOLINK = re.compile(r"(?i)(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?=@)")
 
 
 def md(value: object) -> str:
     """Return ``value`` as Markdown source that displays exactly its characters (line breaks kept)."""
     text = "" if value is None else str(value)
-    text = _PUNCTUATION.sub(r"\\\1", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _AUTOLINK.sub(_JOINER, text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _PUNCTUATION.sub(r"\\\1", text)
     # A hard line break per line, so a multi-line note neither merges nor starts a block.
     return "  \n".join(text.split("\n"))

@@ -6,6 +6,8 @@ from datetime import date
 
 import typer
 
+from qa.performance_report import performance_text
+
 report_app = typer.Typer(help="Rankings and trends / Rankings y tendencias.", no_args_is_help=True)
 
 _HEADERS = {
@@ -147,6 +149,7 @@ def report_agents(
     ]
     rows = [[_fmt(row[c], k) for c, k in zip(columns, kinds, strict=True)] for _, row in table.iterrows()]
     typer.echo(_table(_HEADERS[lang], rows))
+    typer.echo(performance_text(database_url, period, day, between, team=team, scorecard=scorecard, lang=lang))  # issue 17
 
 
 @report_app.command("teams")
@@ -178,6 +181,7 @@ def report_teams(
     columns = ["rank", "team", "interactions", "score", "pass_rate", "auto_failed", "previous", "change", "trend"]
     rows = [[_fmt(row[c], k) for c, k in zip(columns, kinds, strict=True)] for _, row in table.iterrows()]
     typer.echo(_table(_TEAM_HEADERS[lang], rows))
+    typer.echo(performance_text(database_url, period, day, between, scorecard=scorecard, lang=lang, by="team"))  # issue 17
 
 
 def register(app: typer.Typer) -> None:

@@ -68,6 +68,13 @@ def transcribe(
     ] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction code, e.g. CO, US-CA / jurisdicción.")] = None,
     device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
+    vocabulary: Annotated[
+        str,
+        typer.Option(
+            help="Collection vocabulary for the recogniser: auto (per language, as configured), on, prompt or off "
+            "/ vocabulario de cobranza: auto, on, prompt u off."
+        ),
+    ] = "auto",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout / archivo de salida.")] = None,
 ) -> None:
     """Transcribe call recordings into Interactions / Transcribe grabaciones de llamadas a Interactions.
@@ -93,7 +100,9 @@ def transcribe(
     require_paths(audio, "recording", "grabación")
     err = Console(stderr=True, soft_wrap=True)
     try:
-        options = TranscriptionOptions(model=model, language=language, channels=parse_channels(channels), device=device)
+        options = TranscriptionOptions(
+            model=model, language=language, channels=parse_channels(channels), device=device, vocabulary=vocabulary
+        )
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
     refused: list[Path] = []

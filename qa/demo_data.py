@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from qa import demo_templates as t
+from qa.demo_outcomes import add_outcome_dialogue, settle_demo
 
 DEFAULT_SEED = 20260301
 DEFAULT_END = date(2026, 10, 30)
@@ -293,7 +294,7 @@ def generate(seed: int = DEFAULT_SEED, end: date = DEFAULT_END, days: int = DEFA
     # Bursts may spill past the last day; the set ends on ``end`` in each consumer's local time.
     records = [r for r in records if datetime.fromisoformat(r["started_at"]).date() <= end]
     records.sort(key=lambda r: r["started_at"])
-    return records
+    return add_outcome_dialogue(records, seed)  # promises and callbacks in some calls (issue 17, qa.demo_outcomes)
 
 
 def _contact(
@@ -402,4 +403,5 @@ def load_demo(
     summaries = [ingest(db, paths, options)]
     if manifest is not None:
         summaries.append(ingest(db, [manifest], options))
+    settle_demo(db, folder, seed)  # payments for the demo promises (issue 17, qa.demo_outcomes)
     return summaries, manifest is not None

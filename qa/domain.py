@@ -201,6 +201,19 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+class AsrConfidence(_Frozen):
+    """How sure speech recognition was of a transcribed turn (extension, docs/interaction-extensions.md).
+
+    ``avg_logprob``: the mean of the Whisper segments' average token log-probability over the
+    turn's words (0 is certain; below about -1 is a guess); ``no_speech_prob``: the highest
+    no-speech probability of those segments; ``channel``: the recording channel it came from.
+    """
+
+    avg_logprob: Annotated[FiniteFloat, Field(le=0.0, ge=-100.0)]
+    no_speech_prob: Annotated[FiniteFloat, Field(ge=0.0, le=1.0)]
+    channel: Annotated[int, Field(ge=0, le=7)] | None = None
+
+
 class Turn(_Frozen):
     """One utterance of a call or one message of a chat, SMS or email thread."""
 
@@ -209,6 +222,8 @@ class Turn(_Frozen):
     start: Seconds | None = None
     end: Seconds | None = None
     at: Timestamp | None = None
+    # Extension (docs/interaction-extensions.md): present only on turns transcribed from a recording.
+    asr: AsrConfidence | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Turn:
@@ -341,6 +356,9 @@ class Finding(_Frozen):
     # probability for this family and turn, and whether the finding comes from it alone.
     confidence: float | None = None
     learned: bool = False
+    # "unclear": not a violation but a point for an analyst to listen to (a required statement
+    # missing from an opening that speech recognition could not hear clearly); not scored.
+    status: Literal["violation", "unclear"] = "violation"
 
 
 def printable(text: str, limit: int) -> str:

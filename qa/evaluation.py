@@ -51,7 +51,8 @@ def _score(gold: set, predicted: set) -> Score:
 
 def evaluate(expected: dict[str, tuple[LabelledEntry, ...]], findings: list[Finding]) -> Evaluation:
     """Compare findings with the labels; findings for unknown ids are ignored."""
-    findings = [f for f in findings if f.interaction_id in expected]
+    # An "unclear — listen" finding (status "unclear") is not a violation: it is not counted.
+    findings = [f for f in findings if f.interaction_id in expected and f.status != "unclear"]
     by_interaction: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         by_interaction[finding.interaction_id].append(finding)

@@ -144,11 +144,9 @@ def parse_record(raw: Any, file: str, line: int) -> Record | ReadError:
         return ReadError(file, line, redact_text(describe_validation_error(exc)), record_id)
     except Exception as exc:  # noqa: BLE001 - whatever a hostile record provokes, it fails alone
         return ReadError(file, line, redact_text(f"cannot validate the record: {type(exc).__name__}: {exc}"), record_id)
-    # Redaction of every text channel (chat, SMS, e-mail, transcripts given as text) happens here, before
-    # anything is scanned, stored, logged or exported; the raw turns are not kept (docs/transcription.md).
-    try:
+    try:  # every text channel is redacted here, before scanning, storage, logs, exports (docs/transcription.md)
         interaction = redact_interaction(interaction)
-    except Exception as exc:  # noqa: BLE001 - never store a record that could not be redacted
+    except Exception as exc:  # noqa: BLE001 - a record that cannot be redacted is never stored
         return ReadError(file, line, f"cannot redact the record: {type(exc).__name__}", record_id)
     return Record(interaction, file, line, {k: v for k, v in raw.items() if k != "turns"})
 

@@ -31,6 +31,7 @@ from qa.storage import account_state, rollups
 from qa.storage import models as m
 from qa.storage import repository as repo
 from qa.storage.engine import Database
+from qa.storage.outcomes import refresh_outcomes
 from qa.storage.types import utcnow
 
 
@@ -54,6 +55,7 @@ class RescanSummary:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
+    outcomes: int = 0  # outcome rows recomputed (qa.storage.outcomes.refresh_outcomes)
 
 
 def _target_groups(session: Session, version: str, everything: bool) -> list[list[int]]:
@@ -229,6 +231,7 @@ def _rescan(db: Database, options: RescanOptions, executor: Executor | None) -> 
                     .values(interactions=summary.interactions, raised=summary.raised, dropped=summary.dropped)
                 )
             bar.update(len(result.outcomes))
+    summary.outcomes = refresh_outcomes(db, _STATE.scanner, everything=options.all)  # call outcomes (issue 17)
     rollups.refresh_quietly(db)
     with db.session() as s:
         s.execute(update(m.ScanRun).where(m.ScanRun.id == scan_run_id).values(status="finished", finished_at=utcnow()))

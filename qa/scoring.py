@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qa.domain import Family
+from qa.performance_config import PerformanceConfig
 
 SCORECARD_DIR = Path(__file__).with_name("scorecards")
 SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
@@ -43,6 +44,8 @@ class Scorecard(BaseModel):
     passing_mark: float = Field(ge=0)
     severity_multipliers: dict[SeverityName, float]
     families: dict[Family, FamilyRule]
+    # Collection results beside compliance (issue 17): gate, weights, grace days; see qa.performance_config.
+    performance: PerformanceConfig = Field(default_factory=PerformanceConfig)
     version: str = ""
 
     @model_validator(mode="after")
@@ -102,6 +105,8 @@ def score_findings(scorecard: Scorecard, findings: Iterable[Scorable]) -> Intera
     counts: dict[str, int] = {}
     auto_fail_by: list[str] = []
     for finding in findings:
+        if getattr(finding, "status", "violation") == "unclear":
+            continue  # "unclear — listen": for an analyst to hear, not a violation
         family = Family(str(getattr(finding.family, "value", finding.family)))
         rule = scorecard.families.get(family)
         if rule is None:

@@ -15,6 +15,7 @@ import numpy as np
 from transcription.models import resolve_model
 from transcription.options import TranscriptionOptions
 from transcription.transcript import Segment, Word
+from transcription.vocabulary import decoding_hints
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -64,6 +65,7 @@ class WhisperEngine:
             no_speech_threshold=options.no_speech_threshold,
             log_prob_threshold=options.log_prob_threshold,
             compression_ratio_threshold=options.compression_ratio_threshold,
+            **decoding_hints(language, options.vocabulary),
         )
         if options.batch_size > 0:
             if self._batched is None:
@@ -83,8 +85,9 @@ def vad_options(options: TranscriptionOptions) -> VadOptions:
 
 
 def _convert(segment: object, channel: int) -> Segment:
+    logprob, no_speech = float(segment.avg_logprob), float(segment.no_speech_prob)
     words = tuple(
-        Word(start=float(w.start), end=float(w.end), text=w.word, probability=float(w.probability)) for w in (segment.words or ())
+        Word(float(w.start), float(w.end), w.word, float(w.probability), logprob, no_speech) for w in (segment.words or ())
     )
     return Segment(
         channel=channel,

@@ -94,6 +94,7 @@ def resolve_model(model: str | os.PathLike[str] | None = None) -> Path:
         return ensure_default_model()
     path = Path(model).expanduser()
     if is_model_dir(path):
+        check_mel_bins(path)
         return path
     if path.exists():
         raise ModelNotFoundError(
@@ -103,6 +104,53 @@ def resolve_model(model: str | os.PathLike[str] | None = None) -> Path:
         f"model {str(model)!r} not found: give a local model directory (e.g. a CTranslate2 conversion of large-v3) "
         f"or {DEFAULT_MODEL_NAME!r} for the embedded default; models are never downloaded"
     )
+
+
+#: Whisper large-v3 and large-v3-turbo have one more token (51866) than every earlier multilingual
+#: model (51865) and read 128 mel bins instead of 80.
+V3_VOCABULARY_SIZE = 51866
+V3_MEL_BINS = 128
+
+
+def vocabulary_size(path: Path) -> int | None:
+    """Entries of the conversion's ``vocabulary.json`` (a list) or ``vocabulary.txt`` (one per line)."""
+    import json
+
+    try:
+        if (path / "vocabulary.json").is_file():
+            return len(json.loads((path / "vocabulary.json").read_text(encoding="utf-8")))
+        if (path / "vocabulary.txt").is_file():
+            with (path / "vocabulary.txt").open(encoding="utf-8") as fh:
+                return sum(1 for _ in fh)
+    except (OSError, ValueError, TypeError):
+        return None
+    return None
+
+
+def mel_bins(path: Path) -> int:
+    """The mel bins faster-whisper will compute for this directory (``preprocessor_config.json``, else 80)."""
+    import json
+
+    try:
+        config = json.loads((path / "preprocessor_config.json").read_text(encoding="utf-8"))
+        return int(config.get("feature_size", 80))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 80
+
+
+def check_mel_bins(path: Path) -> None:
+    """Refuse a large-v3 / turbo conversion that faster-whisper would feed 80 mel bins.
+
+    ``ct2-transformers-converter`` copies ``preprocessor_config.json`` only when asked
+    (``--copy_files preprocessor_config.json``); without it faster-whisper computes 80 mel bins and
+    a v3 model fails on the first call (or, on some builds, transcribes nonsense).
+    """
+    if vocabulary_size(path) == V3_VOCABULARY_SIZE and mel_bins(path) != V3_MEL_BINS:
+        raise ModelNotFoundError(
+            f"{path} holds a Whisper large-v3 / turbo conversion (vocabulary of {V3_VOCABULARY_SIZE}) but no "
+            f"preprocessor_config.json with feature_size {V3_MEL_BINS}: copy it from the original model "
+            "(ct2-transformers-converter ... --copy_files tokenizer.json preprocessor_config.json)"
+        )
 
 
 def _package_data_dir(module: str) -> Path | None:

@@ -48,6 +48,20 @@ class TranscriptionOptions:
 
     redact: bool = True
 
+    # Collection vocabulary for decoding (transcription.vocabulary): "auto" uses the vocabulary
+    # file's per-language `enabled`; "on" (as hotwords), "prompt" (as the initial prompt) or "off".
+    vocabulary: str = "auto"
+
+    @classmethod
+    def gpu(cls, model: str, batch_size: int = 0, **changes: object) -> TranscriptionOptions:
+        """The configuration for a larger model (large-v3, large-v3-turbo) on one NVIDIA GPU.
+
+        ``model`` is the CTranslate2 conversion's directory; float16 on CUDA, the pipeline's own
+        decoding settings otherwise (beam 5, VAD, guards, vocabulary as configured). ``batch_size``
+        > 0 switches to faster-whisper's batched pipeline (see docs/transcription.md before using it).
+        """
+        return cls(model=model, device="cuda", compute_type="float16", batch_size=batch_size, **changes)  # type: ignore[arg-type]
+
     def with_(self, **changes: object) -> TranscriptionOptions:
         """Return a copy with some fields changed (the object itself is frozen)."""
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -59,6 +73,8 @@ class TranscriptionOptions:
             bad = [c for c in self.channels if c not in SPEAKERS]
             if bad:
                 raise ValueError(f"unknown speaker(s) {', '.join(bad)} in channels (use {', '.join(SPEAKERS)})")
+        if self.vocabulary not in ("auto", "on", "prompt", "off"):
+            raise ValueError(f"vocabulary must be auto, on, prompt or off, not {self.vocabulary!r}")
         if self.beam_size < 1:
             raise ValueError("beam_size must be at least 1")
 

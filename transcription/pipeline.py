@@ -57,7 +57,9 @@ def transcribe_audio(audio: DecodedAudio, options: TranscriptionOptions) -> Tran
             seconds = wt.seconds_of(*mask.source_span)
             start, end = (round(seconds[0], 3), round(seconds[1], 3)) if seconds else (None, None)
             redactions.append(Redaction(mask.kind, index, mask.span, start, end))
-        turns.append(TranscriptTurn(wt.channel, speaker, round(wt.start, 3), round(wt.end, 3), text))
+        conf = wt.confidence()
+        logprob, no_speech = (round(min(0.0, conf[0]), 4), round(min(1.0, max(0.0, conf[1])), 4)) if conf else (None, None)
+        turns.append(TranscriptTurn(wt.channel, speaker, round(wt.start, 3), round(wt.end, 3), text, logprob, no_speech))
     return TranscriptResult(
         path=audio.path,
         duration=audio.duration,
@@ -82,13 +84,25 @@ def to_interaction(result: TranscriptResult, base: Interaction | dict[str, Any])
     """
     fields = base.model_dump(exclude={"turns", "audio"}) if isinstance(base, Interaction) else dict(base)
     fields.pop("audio", None)
-    fields["turns"] = [{"speaker": t.speaker, "text": t.text, "start": t.start, "end": t.end} for t in result.turns]
+    fields["turns"] = [_turn_fields(t, result.channels) for t in result.turns]
     if not fields.get("language") and result.language in ("es", "en"):
         fields["language"] = result.language
     if result.channels > 1 and result.roles.method in ("mapping", "inferred") and not fields.get("audio_channels"):
         fields["audio_channels"] = {str(i): s for i, s in enumerate(result.roles.channels)}
     fields.setdefault("channel", "call")
     return Interaction.model_validate(fields)
+
+
+def _turn_fields(turn: TranscriptTurn, channels: int) -> dict[str, Any]:
+    fields: dict[str, Any] = {"speaker": turn.speaker, "text": turn.text, "start": turn.start, "end": turn.end}
+    if turn.avg_logprob is not None and turn.no_speech_prob is not None:
+        # The ``asr`` extension of Turn (docs/interaction-extensions.md): how sure recognition was.
+        fields["asr"] = {
+            "avg_logprob": turn.avg_logprob,
+            "no_speech_prob": turn.no_speech_prob,
+            "channel": turn.channel if channels > 1 else None,
+        }
+    return fields
 
 
 class AudioRecord(Protocol):
@@ -154,9 +168,10 @@ def resolve_audio_records(
             interactions.append(to_interaction(result, interaction))
         except TranscriptionError as exc:
             from transcription.errors import ModelNotFoundError
+            from transcription.vocabulary import VocabularyError
 
-            if isinstance(exc, ModelNotFoundError):
-                raise
+            if isinstance(exc, ModelNotFoundError | VocabularyError):
+                raise  # it would fail every recording
             reason = getattr(exc, "reason", str(exc))
             shown = reason if isinstance(exc, RecordingRefused) else f"{path}: {reason}"
             errors.append(AudioRecordError(record.file, record.line, shown, interaction.id))

@@ -14,6 +14,9 @@ class Word:
     end: float
     text: str  # as Whisper wrote it, usually with a leading space
     probability: float
+    # The statistics of the segment the word was decoded in (None: not from Whisper).
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ class TranscriptTurn:
     start: float
     end: float
     text: str  # redacted when options.redact
+    # Recognition confidence over the turn's words: mean segment average log-probability and the
+    # highest segment no-speech probability (None when the words carry no segment statistics).
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,14 @@ class WordTurn:
     def end(self) -> float:
         return self.words[-1].end
 
+    def confidence(self) -> tuple[float, float] | None:
+        """Mean segment average log-probability over the words, and the highest no-speech probability."""
+        stats = [(w.avg_logprob, w.no_speech_prob) for w in self.words if w.avg_logprob is not None]
+        stats = [(lp, ns) for lp, ns in stats if ns is not None]
+        if not stats:
+            return None
+        return sum(lp for lp, _ in stats) / len(stats), max(ns for _, ns in stats)
+
     def seconds_of(self, char_start: int, char_end: int) -> tuple[float, float] | None:
         """Start of the first and end of the last word overlapping ``[char_start, char_end)``."""
         hit = [w for w, (s, e) in zip(self.words, self.offsets, strict=True) if s < char_end and char_start < e]

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import field_validator
 
+from compliance_rules.callbacks import CallbackRequest
 from compliance_rules.context import InteractionContext
 from compliance_rules.detectors.registry import Hit, Params, message_for, register
 from compliance_rules.lexicon import LexiconSet
@@ -45,11 +46,27 @@ class OffHoursParams(Params):
         return windows
 
 
+_CALLBACKS_KEY = "earlier callbacks"
+
+
+def earlier_callbacks(ctx: InteractionContext) -> list[CallbackRequest]:
+    """The callbacks the consumer asked for in the account's earlier contacts (gathered once per contact).
+
+    Frequency rules ask this of every earlier contact of every contact: walking each one's own
+    history every time made an account's scan cubic in its number of contacts.
+    """
+    found = ctx.memo.get(_CALLBACKS_KEY)
+    if found is None:
+        found = [callback for earlier in ctx.history for callback in earlier.dialogue.callbacks]
+        ctx.memo[_CALLBACKS_KEY] = found
+    return found
+
+
 def consumer_asked_for(ctx: InteractionContext, local: datetime) -> bool:
     """Whether an earlier contact of the account asked for a contact at ``local``."""
     if ctx.interaction.requested_by_consumer:
         return True
-    return any(callback.covers(local) for earlier in ctx.history for callback in earlier.dialogue.callbacks)
+    return any(callback.covers(local) for callback in earlier_callbacks(ctx))
 
 
 class OffHoursDetector:

@@ -11,6 +11,8 @@ from dashboards import components as ui
 from dashboards import data, interaction_panel, state
 from dashboards.filters import period_picker
 from dashboards.i18n import label
+from dashboards.literal import md
+from dashboards.outcomes_panel import agent_panel
 from qa import rankings
 from qa.views import agents as agent_views
 from qa.views.periods import period_of, trend_start
@@ -62,7 +64,7 @@ if who.role != Role.AGENT:
 names = dict(zip(directory["id"], directory["name"] + " · " + directory["team"].fillna("—"), strict=True))
 if who.role == Role.AGENT:
     agent_id = int(directory["id"].iloc[0])
-    st.markdown(f"#### {state.tr('ag.your_page')}: {names[agent_id]}")
+    st.markdown(f"#### {state.tr('ag.your_page')}: {md(names[agent_id])}")
 else:
     agent_id = st.selectbox(state.tr("ag.scorecard"), list(names), format_func=names.get, key="ag_agent")
 code = directory.loc[directory["id"] == agent_id, "code"].iloc[0]
@@ -74,6 +76,7 @@ cols[0].metric(state.tr("col.score"), ui.fmt_num(summary["score"], 1), delta=sum
 cols[1].metric(state.tr("col.pass_rate"), ui.fmt_pct(summary["pass_rate"]))
 cols[2].metric(state.tr("col.interactions"), ui.fmt_num(summary["interactions"]))
 cols[3].metric(state.tr("col.floor"), ui.fmt_num(summary["floor_score"], 1), help=state.tr("ag.floor_note"))
+agent_panel(who, code, chosen.start, chosen.end)  # collection results beside compliance (issue 17)
 
 left, right = st.columns([1.2, 1])
 with left:
@@ -106,7 +109,7 @@ for row in worst.itertuples(index=False):
     cols = st.columns([1.4, 1, 0.8, 0.8, 0.8, 0.6])
     cols[0].text(row.source_id)
     cols[1].write(str(row.local_date))
-    cols[2].write(row.channel)
+    cols[2].write(label("channel", row.channel, state.lang()))
     cols[3].write(row.jurisdiction or "—")
     cols[4].write(f"{row.score:.0f} · {row.findings} ⚑")
     if cols[5].button(state.tr("ag.open"), key=f"ag_open_{row.interaction_id}", icon=":material/open_in_new:"):

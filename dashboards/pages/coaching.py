@@ -146,7 +146,7 @@ def _rates_chart(follow: services.FollowUp) -> None:
         )
         .properties(height=110)
     )
-    st.altair_chart(chart, width="stretch")
+    ui.show_chart(chart)
 
 
 def _item_card(item) -> None:

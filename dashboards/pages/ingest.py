@@ -42,9 +42,10 @@ if go and files:
 
 runs, errors = data.ingest_history(url)
 st.markdown(f"#### {state.tr('in.runs')}")
-st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)))
+st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)),
+             column_config={c: state.tr(f"in.col.{c}") for c in runs.columns if c != "paths"})  # fmt: skip
 st.markdown(f"#### {state.tr('in.errors')}")
 if errors.empty:
     st.caption(state.tr("in.no_errors"))
 else:
-    st.dataframe(errors, hide_index=True, width="stretch")
+    st.dataframe(errors, hide_index=True, width="stretch", column_config={c: state.tr(f"in.col.{c}") for c in errors.columns})

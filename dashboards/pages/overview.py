@@ -9,6 +9,7 @@ from dashboards import components as ui
 from dashboards import data, state
 from dashboards.filters import filter_bar, widened
 from dashboards.navigation import BY_KEY
+from dashboards.outcomes_panel import overview_panel
 from qa.views import overview as ov
 from qa.views.periods import trend_start
 
@@ -66,3 +67,5 @@ with b:
 with c:
     scores = ov.weekly_scores(history)
     ui.line_chart(scores, "week", "score", None, state.tr("ov.score_trend"), y_title=state.tr("col.score"), height=260)
+
+overview_panel(who, period.start, period.end)  # collection results and the Today list (issue 17)

@@ -87,20 +87,21 @@ def queue_panel() -> None:
     k[1].metric(state.tr("q.rule_precision"), ui.fmt_pct(by_rule.get(item.rule_id)))
     k[2].metric(state.tr("col.severity"), label("sev", item.severity, lang))
     k[3].metric(state.tr("col.rule"), item.rule_id)
-    nav = st.columns([1, 1, 3.4, 1, 1])
-    nav[0].button(state.tr("q.prev_page"), icon=":material/first_page:", disabled=page.page == 0, key="q_prev_page",
-                  width="stretch", on_click=_go, args=(page.offset - page_size,))  # fmt: skip
-    nav[1].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
+    pager = st.columns([1, 4, 1], vertical_alignment="center")
+    pager[0].button(state.tr("q.prev_page"), icon=":material/first_page:", disabled=page.page == 0, key="q_prev_page",
+                    width="stretch", on_click=_go, args=(page.offset - page_size,))  # fmt: skip
+    pager[1].caption(state.tr("q.page_of", page=page.page + 1, pages=page.pages) + " · " + state.tr("q.shortcuts"))
+    pager[2].button(state.tr("q.next_page"), icon=":material/last_page:", disabled=page.page >= page.pages - 1,
+                    key="q_next_page", width="stretch", on_click=_go, args=(page.offset + page_size,))  # fmt: skip
+    nav = st.columns([1, 4, 1])
+    nav[0].button(state.tr("q.prev"), icon=":material/arrow_back:", disabled=pos == 0, key="q_prev", width="stretch",
                   on_click=_go, args=(pos - 1,), shortcut="Alt+P")  # fmt: skip
     labels = {page.offset + i: item_label(page.offset + i, q, lang) + _learned_mark(q) for i, q in enumerate(page.rows)}
-    nav[2].selectbox(state.tr("q.pick"), list(labels), index=pos - page.offset, format_func=labels.get,
+    nav[1].selectbox(state.tr("q.pick"), list(labels), index=pos - page.offset, format_func=labels.get,
                      label_visibility="collapsed", key=f"q_pick_{pos}_{item.finding_id}",
                      on_change=lambda k=f"q_pick_{pos}_{item.finding_id}": _go(st.session_state[k]))  # fmt: skip
-    nav[3].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= total - 1, key="q_next",
+    nav[2].button(state.tr("q.next"), icon=":material/arrow_forward:", disabled=pos >= total - 1, key="q_next",
                   width="stretch", on_click=_go, args=(pos + 1,), shortcut="Alt+N")  # fmt: skip
-    nav[4].button(state.tr("q.next_page"), icon=":material/last_page:", disabled=page.page >= page.pages - 1,
-                  key="q_next_page", width="stretch", on_click=_go, args=(page.offset + page_size,))  # fmt: skip
-    st.caption(state.tr("q.page_of", page=page.page + 1, pages=page.pages) + " · " + state.tr("q.shortcuts"))
 
     loaded = interaction_panel.load(who, item.interaction_id)
     score_before = loaded[0].score if loaded else None

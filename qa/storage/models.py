@@ -221,6 +221,8 @@ class Finding(Base):
     # The learned layer's probability for this family and turn; learned: raised by the model alone.
     confidence: Mapped[float | None] = mapped_column(Float)
     learned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "violation", or "unclear": a missing disclosure in an opening ASR heard badly (listen; not scored). Migration 0012.
+    status: Mapped[str] = mapped_column(String(16), default="violation", server_default="violation")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     raised_version: Mapped[str] = mapped_column(String(128))
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -365,3 +367,5 @@ class RollupRuleHits(Base):
 from qa.storage import workflow_models  # noqa: E402,F401
 # --- Account state (issue 14): recent contacts and standing facts a new batch needs; see qa.storage.account_state.
 from qa.storage import account_state  # noqa: E402,F401
+# --- Call outcomes and payments (issue 17, migration 0011); see qa.storage.outcome_models.
+from qa.storage import outcome_models  # noqa: E402,F401

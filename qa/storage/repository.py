@@ -276,6 +276,7 @@ def finding_row(interaction_pk: int, f: DomainFinding, version: str, now: dateti
         "explanation": f.explanation,
         "confidence": f.confidence,
         "learned": f.learned,
+        "status": f.status,
         "active": True,
         "raised_version": version,
         "raised_at": now,
@@ -341,6 +342,7 @@ def store_interactions(
     scorecard: Scorecard,
 ) -> int:
     """Insert interactions, their turns, findings (with ``raised`` events) and scores. Returns findings raised."""
+    from qa.storage.outcomes import record_outcomes
     from qa.workflow.tombstones import drop_tombstoned
 
     items = drop_tombstoned(session, items, run_id)  # what retention purged is not stored again (issue 13)
@@ -386,6 +388,7 @@ def store_interactions(
         bulk_insert(session, m.Redaction.__table__, redaction_rows)
     raised = insert_findings(session, finding_rows, version, scan_run_id, now)
     bulk_insert(session, m.Score.__table__, score_rows)
+    record_outcomes(session, pks, rows, [item.interaction for item in items])  # call outcomes beside findings (issue 17)
     return raised
 
 

@@ -82,7 +82,29 @@ def limits() -> tuple[int, int, timedelta]:
 
 
 def _key(username: str) -> str:
-    return username.strip().lower()[:128]
+    """The user name as recorded: printable, valid UTF-8, lower-cased, at most 128 characters."""
+    text = username.encode("utf-8", "replace").decode("utf-8")
+    return "".join(c if c.isprintable() else "?" for c in text).strip().lower()[:128]
+
+
+def _address(address: str | None) -> str | None:
+    if not address:
+        return None
+    text = address.encode("utf-8", "replace").decode("utf-8")
+    return "".join(c if c.isprintable() else "?" for c in text)[:64]
+
+
+def _plausible(username: str) -> bool:
+    """A name the database can be asked about (no NUL or control characters, no lone surrogates, not too long)."""
+    return 0 < len(username) <= 128 and all(c.isprintable() for c in username) and _encodes(username)
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _recent_failures(session: Session, column, value: str, since: datetime) -> int:
@@ -97,12 +119,14 @@ def throttled(session: Session, username: str, address: str | None, *, now: date
     since = (now or utcnow()) - window
     if _recent_failures(session, LoginAttempt.username, _key(username), since) >= per_user:
         return True
-    return address is not None and _recent_failures(session, LoginAttempt.address, address[:64], since) >= per_address
+    address = _address(address)
+    return address is not None and _recent_failures(session, LoginAttempt.address, address, since) >= per_address
 
 
 def _record(engine: Engine, username: str, address: str | None, success: bool, action: str, details: dict) -> None:
+    address = _address(address)
     with Session(engine) as s, s.begin():
-        s.add(LoginAttempt(at=utcnow(), username=_key(username), address=address[:64] if address else None, success=success))
+        s.add(LoginAttempt(at=utcnow(), username=_key(username), address=address, success=success))
         audit.record(s, _Anonymous(_key(username) or "?"), action, "user", _key(username), {"address": address, **details})
 
 
@@ -116,6 +140,10 @@ def sign_in(engine: Engine, username: str, password: str, *, address: str | None
         _record(engine, username, address, False, "auth.throttled", {})
         raise ThrottledError("too many failed sign-ins; try again later / demasiados intentos fallidos; inténtelo más tarde")
     try:
+        if not _plausible(username) or not _encodes(password):  # never sent to the database or the hasher
+            raise AuthenticationError(
+                "wrong user or password, or account disabled / usuario o contraseña incorrectos, o cuenta desactivada"
+            )
         with Session(engine) as s, s.begin():
             who = authenticate(s, username, password)
     except AuthenticationError:

@@ -9,6 +9,7 @@ own browser downloads are never used.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -86,26 +87,52 @@ def _go(page, title: str) -> None:
 
 
 def _pick_queue_item(page, source_id: str) -> None:
+    """Jump to an interaction by its id (the queue's jump field), whatever page it is on."""
+    field = page.locator(".st-key-q_jump input")
+    field.fill(source_id)
+    field.press("Enter")
+    page.get_by_text(f"Interacción {source_id}").wait_for()
+    _idle(page)
+    page.wait_for_timeout(500)
+
+
+def _choose(page, key: str, text: str) -> None:
+    """Pick an option of a selectbox (opening it again if a rerun closed the list)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-    # The queue's picker may be re-rendered (its key follows the current item) just as it is
-    # clicked, closing the list: open it and type again until the option shows.
-    option = page.get_by_role("option").filter(has_text=source_id).first
+    option = page.get_by_role("option", name=text)
     for attempt in range(4):
         _idle(page)
-        page.locator('[class*="st-key-q_pick_"]').first.click()
-        page.keyboard.type(source_id)
+        page.locator(f".st-key-{key}").click()
         try:
             option.wait_for(timeout=10_000)
+            option.click()
             break
         except PlaywrightTimeoutError:
             if attempt == 3:
                 raise
             page.keyboard.press("Escape")
-    option.click()
-    page.get_by_text(f"Interacción {source_id}").wait_for()
     _idle(page)
-    page.wait_for_timeout(500)
+
+
+def _page_and_filter_the_queue(page) -> None:
+    """More than 200 findings, paged on the server; filtered to the recorded calls."""
+    total = int(_metric(page, "Pendientes de revisión").replace(" ", "").replace(",", ""))
+    assert total > 200
+    for number in range(2, 6):
+        page.get_by_role("button", name="Página siguiente").click()
+        page.get_by_text(f"Página {number} de").wait_for()
+        _idle(page)
+    page.get_by_text("Hallazgo 201 de").wait_for()
+    page.get_by_text("Filtros y orden").click()
+    _choose(page, "q_rec", "Con grabación")
+    page.get_by_text("Hallazgo 1 de").wait_for()
+    recorded = int(_metric(page, "Pendientes de revisión").replace(" ", ""))
+    assert 0 < recorded < total
+    page.locator('[class*="st-key-q_pick_"]').first.click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert options and all("demo-rec-" in o for o in options)
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -163,6 +190,8 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
 
         _go(page, "Cola de revisión")
         page.get_by_text("Pendientes de revisión").wait_for()
+        _page_and_filter_the_queue(page)
+        _shot(page, "02a-review-queue-recordings")
         _pick_queue_item(page, "demo-rec-001")
         assert _metric(page, "Precisión de la regla") == "—"
         audio = page.locator("audio").first
@@ -180,11 +209,8 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         page.get_by_role("button", name="Confirmar").click()
         page.get_by_text("Guardado: Confirmado").wait_for()
         _idle(page)
-        # The confirmed finding left the queue at once: it is no longer offered.
-        page.locator('[class*="st-key-q_pick_"]').first.click()
-        page.keyboard.type("demo-rec-001")
-        assert page.get_by_role("option").filter(has_text="demo-rec-001").count() == 0
-        page.keyboard.press("Escape")
+        # The confirmed finding left the queue at once: the jump to its interaction finds nothing left to review.
+        page.get_by_text("no tiene hallazgos con estos filtros").wait_for()
 
         # A dismissed finding stops counting: an interaction whose only finding is dismissed scores higher.
         _pick_queue_item(page, _single_finding_item(db_url))
@@ -213,8 +239,8 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         _sign_in_as(page, "legal")
         _go(page, "Legal")
         _search_account(page, account)
-        page.locator(".st-key-lg_case_hold label").click()
-        page.locator(".st-key-lg_case_reason input").fill("Reclamación formal")
+        page.locator('[class*="st-key-lg_case_hold"] label').first.click()
+        page.locator('[class*="st-key-lg_case_reason"] input').first.fill("Reclamación formal")
         page.get_by_role("button", name="Abrir caso").click()
         page.get_by_text("abierto con").wait_for()
         _idle(page)
@@ -329,12 +355,45 @@ def _sign_in_as(page, user: str) -> None:
     page.get_by_label("Usuario").fill(user)
     page.get_by_label("Contraseña").fill("demo-password")
     page.get_by_role("button", name="Entrar").click()
-    page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=60_000)
+    try:
+        # Streamlit may keep the last page's address (e.g. Legal) when the new user may open it: go to Overview.
+        page.get_by_role("button", name="Cerrar sesión").wait_for(timeout=120_000)
+        _go(page, "Resumen")
+        page.get_by_text("Infracciones / 100 contactos").first.wait_for(timeout=120_000)
+    except Exception:
+        _shot(page, f"zz-failed-sign-in-{user}")  # what the page showed instead
+        raise
     _idle(page)
 
 
+# Streamlit's own widget texts, English whatever the page's language.
+STREAMLIT_ENGLISH = ("Choose options", "Choose an option", "Select all", "Browse files", "Drag and drop file", "per file",
+                     "No results")  # fmt: skip
+WIDGET_TEXT = """() => [...document.querySelectorAll(
+    '.stMain label, .stMain button, .stMain [role="tab"], .stMain summary,'
+    + ' .stMain [data-testid="stMetricLabel"], .stMain input[placeholder], .stMain [data-baseweb="select"]')]
+    .map(e => (e.getAttribute('placeholder') || e.innerText || '').trim()).filter(Boolean)"""
+
+
+def _language_problems(page, lang: str) -> list[str]:
+    """English widget text on a Spanish page (or Spanish on an English one), and "None" anywhere on the page."""
+    from dashboards.i18n import STRINGS
+
+    other = {en if lang == "es" else es for es, en in STRINGS.values() if es != en and "{" not in es}
+    texts = page.evaluate(WIDGET_TEXT)
+    problems = [f"{lang}: widget text in the other language: {t!r}" for t in texts if t in other]
+    body = page.locator(".stMain").inner_text()
+    if lang == "es":
+        problems += [f"es: Streamlit's English text {w!r}" for w in STREAMLIT_ENGLISH if w in body]
+    if re.search(r"\bNone\b", body):
+        problems.append(f"{lang}: 'None' on the page")
+    return problems
+
+
 def test_every_page_loads_without_a_request_to_another_host(server):
-    """An administrator opens every page in both languages; not one request may go to another host."""
+    """An administrator opens every page in both languages; not one request may go to another host, no widget text is
+    in the other language and no "None" is shown.
+    """
     from playwright.sync_api import sync_playwright
 
     from dashboards.i18n import t
@@ -342,6 +401,7 @@ def test_every_page_loads_without_a_request_to_another_host(server):
 
     root = Path(__file__).resolve().parents[2] / "dashboards"
     keys = [spec.key for spec in PAGES if (root / spec.path).exists()]
+    problems: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -362,5 +422,7 @@ def test_every_page_loads_without_a_request_to_another_host(server):
                 _go(page, t(f"page.{key}", lang))
                 page.wait_for_timeout(300)
                 assert _outside_references(page) == [], key
+                problems += [f"{key} {p}" for p in _language_problems(page, lang)]
         browser.close()
     assert sorted(set(outside)) == []
+    assert problems == []

@@ -1,5 +1,6 @@
 """The legal timeline counts and marks every family, contacts after a cease request or a lawyer included; account
-search ignores case; a case lists its contacts; the evidence report's timeline carries the cease findings."""
+search ignores case; a case lists its contacts; the evidence report's timeline carries the cease findings.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +32,9 @@ def _cease_account(db_url) -> tuple[str, list[int], set[int]]:
         assert code, "the demo floor has contacts after a cease request"
         ids = list(s.scalars(select(i.id).join(m.Account, m.Account.id == i.account_id).where(m.Account.code == code)))
         cease = set(
-            s.scalars(select(f.interaction_id).where(f.interaction_id.in_(ids), f.family == "cease_violation", f.active.is_(True)))
+            s.scalars(
+                select(f.interaction_id).where(f.interaction_id.in_(ids), f.family == "cease_violation", f.active.is_(True))
+            )
         )
     db.dispose()
     return code, ids, cease

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 from workflow_helpers import PASSWORD
 
@@ -118,3 +118,14 @@ def test_cli_reset_password_and_failed_cli_sign_in_recorded(seeded):
         failed = s.scalars(select(AuditEntry).where(AuditEntry.action == "auth.failed")).all()
         assert [(e.object_id, '"address":"cli"' in e.details) for e in failed] == [("lucia", True)]
         assert s.scalar(select(AuditEntry.action).where(AuditEntry.action == "user.password")) == "user.password"
+
+
+@pytest.mark.parametrize("username", ["ana\x00", "\ud800ana", "a" * 500, "ana\n", ""])
+def test_hostile_user_names_are_a_failed_attempt_not_a_crash(seeded, username):
+    with pytest.raises(AuthenticationError):
+        sign_in(seeded.db.engine, username, PASSWORD, address="192.0.2.1")
+    with pytest.raises(AuthenticationError):
+        sign_in(seeded.db.engine, "ana", "\udfff" + PASSWORD, address="192.0.2.1")
+    with seeded.db.session() as s:
+        assert s.scalar(select(func.count()).select_from(LoginAttempt).where(LoginAttempt.success.is_(False))) == 2
+        assert audit.verify(s).ok

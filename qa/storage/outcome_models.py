@@ -1,0 +1,66 @@
+"""Call outcomes and imported payments (issue 17, migration 0011).
+
+``outcomes`` holds one row per interaction: what the contact achieved (spec: Outcome), denormalised
+with the agent, team, account and local day like ``scores`` so the performance queries need no join,
+and the promise's standing once payments are imported (``qa.payments``). ``payments`` holds the rows
+of ``qa payments import``; re-importing a file adds nothing twice (``fingerprint`` is unique).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from qa.storage.models import Base
+from qa.storage.types import UTCDateTime, utcnow
+
+#: Standing of a promise: not yet due, kept (paid in full by the due date plus grace days), partly kept, broken.
+PROMISE_STATUSES = ("pending", "kept", "partly_kept", "broken")
+
+
+class OutcomeRow(Base):
+    __tablename__ = "outcomes"
+    __table_args__ = (
+        Index("ix_outcomes_agent_day", "local_date", "agent_id", "team_id"),
+        Index("ix_outcomes_account", "account_id"),
+    )
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
+    # Scanner version and consumer-model version that computed the row; ``qa rescan`` recomputes other versions.
+    version: Mapped[str] = mapped_column(String(160), index=True)
+    agent_id: Mapped[int | None] = mapped_column(Integer)
+    team_id: Mapped[int | None] = mapped_column(Integer)
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    local_date: Mapped[date] = mapped_column(Date)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    contact: Mapped[str] = mapped_column(String(16))
+    promise: Mapped[bool] = mapped_column(Boolean)
+    promise_amount: Mapped[float | None] = mapped_column(Float)
+    promise_currency: Mapped[str | None] = mapped_column(String(3))
+    promise_due: Mapped[date | None] = mapped_column(Date)
+    promise_turn: Mapped[int | None] = mapped_column(Integer)
+    refusal: Mapped[bool] = mapped_column(Boolean)
+    dispute: Mapped[bool] = mapped_column(Boolean)
+    hardship: Mapped[bool] = mapped_column(Boolean)
+    callback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by ``qa.payments.evaluate_promises``: one of PROMISE_STATUSES (None without a promise).
+    promise_status: Mapped[str | None] = mapped_column(String(16))
+    paid_amount: Mapped[float | None] = mapped_column(Float)
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_code: Mapped[str] = mapped_column(String(128), index=True)
+    paid_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amount: Mapped[float] = mapped_column(Float)
+    currency: Mapped[str] = mapped_column(String(3))
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    source_file: Mapped[str | None] = mapped_column(Text)
+    source_line: Mapped[int | None] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
