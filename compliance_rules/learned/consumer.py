@@ -31,6 +31,9 @@ from compliance_rules.text import AnalyzedText, analyzer_for
 CONSUMER_MODEL = "consumer_signals"
 #: Signals that are requests of the consumer the law makes the collector honour (they gate cease violations).
 REQUEST_SIGNALS = ("stop", "attorney", "dispute", "channel")
+# A request opens the cease gate for every later collector turn, so the dialogue takes it only when the
+# model is at least even on it, whatever the lower threshold that recall-oriented outcomes use.
+REQUEST_FLOOR = 0.5
 _LANGUAGES = ("es", "en")
 _JURISDICTIONS = ("US", "CO", "MX", "PE", "CL", "AR")
 _CHANNELS = ("call", "chat", "sms", "email")
@@ -183,8 +186,9 @@ def write_consumer_card(model_path: Path, document: dict, metrics: dict[str, Fam
         "## Use and limits",
         "",
         "- In the learned layers of the scanner, a consumer turn read as `stop`, `attorney`, `dispute` or `channel`",
-        "  is a standing request in the dialogue state, beside the dialogue lexicons' matches (the rules-only",
-        "  layer uses the lexicons alone).",
+        "  (score at least its threshold and at least 0.5; a question is never an attorney statement) is a standing",
+        "  request in the dialogue state, beside the dialogue lexicons' matches (the rules-only layer uses the",
+        "  lexicons alone). Call outcomes use the thresholds above.",
         "- Written by authors, not transcribed from real calls; cross-validated figures are on text like the corpus.",
     ]
     path = model_path.with_name("MODEL_CARD.md")
@@ -232,10 +236,14 @@ def request_reader(name: str = CONSUMER_MODEL, directory: Path = MODELS_DIR) -> 
     collector model: a learned layer never runs on an unchecked file.
     """
     reader = ConsumerReader.load(name, directory)
-    requests = frozenset(REQUEST_SIGNALS)
+    thresholds = reader.model.thresholds
 
     def read(text: AnalyzedText, previous: AnalyzedText | None) -> frozenset[str]:
-        return frozenset(reader.signals(text, previous) & requests)
+        scores = reader.scores(text, previous)
+        heard = {s for s in REQUEST_SIGNALS if scores.get(s, 0.0) >= max(thresholds[s], REQUEST_FLOOR)}
+        if text.is_question:
+            heard.discard("attorney")  # "You're a lawyer?" asks about the collector; representation is stated
+        return frozenset(heard)
 
     path = reader.model.path
     return read, [path, path.with_name("MODEL_CARD.md")]

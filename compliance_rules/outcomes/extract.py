@@ -153,7 +153,7 @@ def extract_outcome(ctx: InteractionContext, reader: ConsumerReader, lexicons: L
         promise_to_pay=promise,
         refusal=reached and "refusal" in said,
         dispute=dispute,
-        callback_at=_callback(ctx, signals, consumer_turns) if contact != "no_contact" else None,
+        callback_at=_callback(ctx, signals, consumer_turns, lexicons) if contact != "no_contact" else None,
         hardship=reached and "hardship" in said,
     )
 
@@ -237,9 +237,19 @@ def _proposal(ctx: InteractionContext, index: int) -> bool:
     return bool(_amounts(ctx, index))
 
 
-def _callback(ctx: InteractionContext, signals: dict[int, set[str]], consumer_turns: list[int]) -> datetime | None:
-    asked = [i for i in consumer_turns if "callback" in signals.get(i, ())]
-    requests = [cb for cb in ctx.dialogue.callbacks if cb.turn in consumer_turns or cb.turn in asked or cb.turn + 1 in asked]
+def _callback(
+    ctx: InteractionContext, signals: dict[int, set[str]], consumer_turns: list[int], lexicons: LexiconSet
+) -> datetime | None:
+    # A "yes, Tuesday" to a payment plan is about the payment, not a call: a turn that promises, or that
+    # accepts a collector turn naming an amount, asks for no callback.
+    def about_payment(i: int) -> bool:
+        accepts_amount = i and ctx.speakers[i - 1] == "agent" and _amounts(ctx, i - 1) and _accepts(ctx, i, lexicons)
+        return "promise" in signals.get(i, ()) or bool(accepts_amount)
+
+    asked = [i for i in consumer_turns if "callback" in signals.get(i, ()) and not about_payment(i)]
+    heard = {i for i in consumer_turns if not about_payment(i)}
+    agent_turns = {i for i, s in enumerate(ctx.speakers) if s == "agent"}
+    requests = [cb for cb in ctx.dialogue.callbacks if cb.turn in heard or (cb.turn in agent_turns and cb.turn + 1 in heard)]
     if not asked and not requests:
         return None
     local = ctx.local_start
