@@ -72,7 +72,15 @@ def recordings() -> list[dict]:
             record["audio_channels"] = call["channels"]
         source = {**record, "turns": call["turns"]}
         out.append({"id": record["id"], "path": FIXTURES / call["file"], "record": record, "source": source})
-    return out
+    # Interleaved (es, en, stereo, mono, fixtures), so an interrupted run (--cache) has covered a bit of each.
+    synthetic = [o for o in out if "expected" in o["record"]]
+    fixtures = [o for o in out if "expected" not in o["record"]]
+    spanish = [o for o in synthetic if o["record"]["language"] == "es"]
+    english = [o for o in synthetic if o["record"]["language"] == "en"]
+    ordered = []
+    for k in range(max(len(spanish), len(english))):
+        ordered += spanish[k : k + 1] + english[k : k + 1] + fixtures[k : k + 1]
+    return ordered
 
 
 def term_hits(reference: str, hypothesis: str, terms: list[str], language: str) -> tuple[int, int]:
@@ -108,10 +116,71 @@ def scanner_figures(expected: dict, interactions: list, scanner) -> dict:
     }
 
 
+def _load_cache(path: Path | None, configs: list[str]) -> dict[str, dict]:
+    """Per-recording results of an earlier, interrupted run with the same configurations."""
+    if path is None or not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("configs") == configs:
+            out[row["id"]] = row
+    return out
+
+
+def _store(path: Path | None, cache: dict[str, dict], result: dict, configs: list[str]) -> None:
+    result["configs"] = configs
+    cache[result["id"]] = result
+    print(f"{result['id']}: done", file=sys.stderr, flush=True)
+    if path is not None:
+        with path.open("a", encoding="utf-8") as out:
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+
+
+def _warm(threads: int) -> None:
+    """Load the model before anything is timed (once per process)."""
+    from transcription import TranscriptionOptions
+    from transcription.engine import get_engine
+
+    get_engine(TranscriptionOptions(cpu_threads=threads))
+
+
+def _transcribe_item(item: dict, configs: list[str], threads: int) -> dict:
+    """One recording under every configuration, one after the other (so load hits them alike)."""
+    from transcription import TranscriptionOptions, to_interaction, transcribe_file
+    from transcription.audio import decode
+    from transcription.options import channels_from_mapping
+    from transcription.redaction import redact_interaction
+
+    record, language = item["record"], item["record"]["language"]
+    reference = " ".join(t["text"] for t in item["source"]["turns"])
+    out: dict = {"id": item["id"], "reference": normalise_for_wer(reference, language), "duration": decode(item["path"]).duration}
+    for config in configs:
+        options = TranscriptionOptions(
+            language=language,
+            channels=channels_from_mapping(record.get("audio_channels")),
+            cpu_threads=threads,
+            vocabulary=config,
+            redact=False,
+        )
+        started = time.perf_counter()
+        result = transcribe_file(item["path"], options)
+        elapsed = time.perf_counter() - started
+        interaction = None
+        if "expected" in record:
+            base = {k: v for k, v in record.items() if k not in ("audio", "expected")}
+            interaction = redact_interaction(to_interaction(result, base)).model_dump(mode="json", exclude_none=True)
+        hypothesis = normalise_for_wer(" ".join(t.text for t in result.turns), language)
+        out[config] = {"seconds": elapsed, "hypothesis": hypothesis, "interaction": interaction}
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--configs", default="off,on,prompt", help="vocabulary choices to compare (auto, on, prompt, off)")
     parser.add_argument("--threads", type=int, default=2, help="CTranslate2 CPU threads")
+    parser.add_argument("--jobs", type=int, default=1, help="recordings transcribed in parallel processes")
+    parser.add_argument("--cache", type=Path, help="keep each recording's results here as they complete; a rerun reuses them")
     parser.add_argument("--only", default="", help="comma-separated recording ids (default: all)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument(
@@ -123,10 +192,6 @@ def main() -> int:
 
     from compliance_rules.engine import Scanner
     from qa.domain import Interaction, LabelledEntry
-    from transcription import TranscriptionOptions, to_interaction, transcribe_file
-    from transcription.audio import decode
-    from transcription.options import channels_from_mapping
-    from transcription.redaction import redact_interaction
     from transcription.vocabulary import load_vocabulary
 
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -140,36 +205,37 @@ def main() -> int:
     seconds: dict[str, float] = defaultdict(float)
     audio_seconds = 0.0
     transcribed: dict[str, list] = defaultdict(list)
-    # Load the model once before timing.
-    warm = items[0]
-    transcribe_file(warm["path"], TranscriptionOptions(language=warm["record"]["language"], cpu_threads=args.threads))
-    for item in items:
-        record, language = item["record"], item["record"]["language"]
-        reference = " ".join(t["text"] for t in item["source"]["turns"])
-        refs.setdefault(language, {})[item["id"]] = normalise_for_wer(reference, language)
-        audio_seconds += decode(item["path"]).duration
+    cache = _load_cache(args.cache, configs)
+    todo = [item for item in items if item["id"] not in cache]
+    if args.jobs > 1 and todo:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from multiprocessing import get_context
+
+        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn"), initializer=_warm, initargs=(args.threads,)) as pool:
+            futures = [pool.submit(_transcribe_item, item, configs, args.threads) for item in todo]
+            for future in as_completed(futures):
+                _store(args.cache, cache, future.result(), configs)
+    elif todo:
+        _warm(args.threads)
+        for item in todo:
+            _store(args.cache, cache, _transcribe_item(item, configs, args.threads), configs)
+    results = [cache[item["id"]] for item in items]
+    for item, result in zip(items, results, strict=True):
+        language = item["record"]["language"]
+        refs.setdefault(language, {})[item["id"]] = result["reference"]
+        audio_seconds += result["duration"]
         for config in configs:
-            options = TranscriptionOptions(
-                language=language,
-                channels=channels_from_mapping(record.get("audio_channels")),
-                cpu_threads=args.threads,
-                vocabulary=config,
-                redact=False,
-            )
-            started = time.perf_counter()
-            result = transcribe_file(item["path"], options)
-            seconds[config] += time.perf_counter() - started
-            hyps[config][language][item["id"]] = normalise_for_wer(" ".join(t.text for t in result.turns), language)
-            if "expected" in record:
-                base = {k: v for k, v in record.items() if k not in ("audio", "expected")}
-                transcribed[config].append(redact_interaction(to_interaction(result, base)))
-        print(f"{item['id']}: done", file=sys.stderr)
+            seconds[config] += result[config]["seconds"]
+            hyps[config][language][item["id"]] = result[config]["hypothesis"]
+            if result[config]["interaction"] is not None:
+                transcribed[config].append(Interaction.model_validate(result[config]["interaction"]))
 
     report: dict = {
         "command": "benchmarks/bench_asr_vocabulary.py " + " ".join(sys.argv[1:]),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}",
         "threads": args.threads,
+        "jobs": args.jobs,
         "recordings": len(items),
         "audio_seconds": round(audio_seconds, 1),
         "configs": {},

@@ -11,12 +11,17 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from compliance_rules.manifest import MANIFEST_NAME, PACKS_DIR, PackManifest, load_manifest
 from compliance_rules.schema import RuleError, RuleSpec
 
-PACKS_DIR = Path(__file__).parent / "packs"
+__all__ = ["PACKS_DIR", "load_rule_file", "load_rule_specs", "rule_files"]
+
+#: The detector whose missing ``windows`` / ``holiday_calendar`` come from the pack manifest.
+OFF_HOURS_DETECTOR = "off_hours.v1"
 
 
-def load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
+def load_rule_file(path: Path, jurisdiction: str, manifest: PackManifest | None = None) -> RuleSpec:
+    """Parse and validate one rule file; an off-hours rule without windows takes its pack manifest's."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -24,6 +29,17 @@ def load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
     if not isinstance(raw, dict):
         raise RuleError(f"{path}: a rule file holds one mapping (id, family, severity, ...)")
     rule_id = raw.get("id", "?")
+    if (
+        raw.get("detector") == OFF_HOURS_DETECTOR
+        and isinstance(raw.get("params", {}), dict)
+        and "windows" not in raw.get("params", {})
+    ):
+        manifest = manifest or load_manifest(path.parent)
+        if manifest.contact_windows is None:
+            raise RuleError(
+                f"{path} (rule {rule_id}): params.windows missing and {path.parent / MANIFEST_NAME} has no contact_windows"
+            )
+        raw = {**raw, "params": {**manifest.rule_window_params(), **raw.get("params", {})}}
     try:
         return RuleSpec.model_validate({**raw, "jurisdiction": jurisdiction})
     except ValidationError as exc:
@@ -32,9 +48,15 @@ def load_rule_file(path: Path, jurisdiction: str) -> RuleSpec:
 
 
 def rule_files(packs_dir: Path = PACKS_DIR) -> list[tuple[Path, str]]:
-    """Every rule file with the jurisdiction of its pack (the pack folder's name), in a stable order."""
+    """Every rule file with the jurisdiction of its pack (the pack folder's name), in a stable order.
+
+    Each pack's manifest (``pack.yaml``) is read and validated first, so a pack without one, or
+    with a bad one, fails here with the file named.
+    """
     packs = sorted(p for p in packs_dir.iterdir() if p.is_dir())
-    return [(path, pack.name) for pack in packs for path in sorted(pack.glob("*.yaml"))]
+    for pack in packs:
+        load_manifest(pack)
+    return [(path, pack.name) for pack in packs for path in sorted(pack.glob("*.yaml")) if path.name != MANIFEST_NAME]
 
 
 def load_rule_specs(packs_dir: Path = PACKS_DIR) -> list[RuleSpec]:

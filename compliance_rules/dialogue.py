@@ -256,12 +256,7 @@ def _record_requests(
     dialogue: Dialogue, index: int, text: AnalyzedText, lexicons: LexiconSet, day: date, learned: frozenset[str] = frozenset()
 ) -> None:
     refusal = lexicons.find("channel_refusal", text)
-    if refusal is None and "channel" in learned:
-        rest = [t.norm for t in text.tokens]
-        dialogue.requests.append(
-            ConsumerRequest("channel", index, text.raw, next((_CHANNEL_WORDS[w] for w in rest if w in _CHANNEL_WORDS), None))
-        )
-    elif refusal is not None:
+    if refusal is not None:
         # The channel word nearest the refusal wins ("no me escriban por WhatsApp").
         near = [t.norm for t in text.tokens[refusal.first : refusal.last + 3]]
         rest = [t.norm for t in text.tokens]
@@ -269,6 +264,11 @@ def _record_requests(
         dialogue.requests.append(ConsumerRequest("channel", index, text.raw, channel))
     elif "stop" in learned or lexicons.find("stop_request", text):
         dialogue.requests.append(ConsumerRequest("stop", index, text.raw))
+    elif "channel" in learned:
+        # What the lexicons do not list, the consumer-turn model may still hear as a refused channel.
+        words = [t.norm for t in text.tokens]
+        channel = next((_CHANNEL_WORDS[w] for w in words if w in _CHANNEL_WORDS), None)
+        dialogue.requests.append(ConsumerRequest("channel", index, text.raw, channel))
     if "attorney" in learned or lexicons.find("attorney_statement", text):
         dialogue.requests.append(ConsumerRequest("attorney", index, text.raw))
     if lexicons.find("proceedings_statement", text):

@@ -111,6 +111,7 @@ class Scanner:
             model = getattr(detector, "model", None)
             if model is not None:
                 files |= {model.path, model.path.with_name("MODEL_CARD.md")}
+        files |= set(packs_dir.glob("*/pack.yaml"))  # manifests: default zones and contact windows
         reader = None
         if layers != "rules":
             from compliance_rules.learned.consumer import request_reader

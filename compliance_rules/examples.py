@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from compliance_rules.schedule import COUNTRY_ZONES
+from compliance_rules.manifest import manifest_for
+from compliance_rules.schedule import default_zone
 from compliance_rules.schema import ExampleInteraction, RuleSpec
 from qa.domain import Interaction
 
@@ -23,8 +24,18 @@ _PREAMBLE = {
 
 
 def _zone(jurisdiction: str) -> str:
-    country = jurisdiction.split("-")[0]
-    return COUNTRY_ZONES.get(country, "America/New_York")
+    zone = default_zone(jurisdiction)
+    if zone is None:
+        raise ValueError(f"no time zone for {jurisdiction!r}: give the example a consumer_timezone or the pack a timezone")
+    return zone
+
+
+def _language(jurisdiction: str) -> str:
+    """The first language of the pack's manifest (its country's, for a subdivision without a pack)."""
+    manifest = manifest_for(jurisdiction) or manifest_for(jurisdiction.split("-")[0])
+    if manifest is None:
+        raise ValueError(f"no pack manifest for {jurisdiction!r}")
+    return manifest.languages[0]
 
 
 def _interaction(example: ExampleInteraction, rule: RuleSpec, ident: str) -> Interaction:
@@ -32,7 +43,7 @@ def _interaction(example: ExampleInteraction, rule: RuleSpec, ident: str) -> Int
         rule.jurisdiction if "-" in rule.jurisdiction else {"US": "US-NY"}.get(rule.jurisdiction, rule.jurisdiction)
     )
     zone = example.consumer_timezone or _zone(jurisdiction)
-    language = example.language or ("en" if jurisdiction.startswith("US") else "es")
+    language = example.language or _language(jurisdiction)
     started = datetime.fromisoformat(example.started_at or DEFAULT_START)
     if started.tzinfo is None:
         started = started.replace(tzinfo=ZoneInfo(zone))
@@ -63,7 +74,7 @@ def _interaction(example: ExampleInteraction, rule: RuleSpec, ident: str) -> Int
 def example_interactions(rule: RuleSpec, example: str | ExampleInteraction, label: str) -> list[Interaction]:
     """The example's earlier contacts, then the example itself (last)."""
     if isinstance(example, str):
-        language = "en" if rule.jurisdiction.startswith("US") else "es"
+        language = _language(rule.jurisdiction)
         example = ExampleInteraction(turns=[*_PREAMBLE[language], f"agent: {example}"])
     history = [_interaction(h, rule, f"{label}-h{n}") for n, h in enumerate(example.history)]
     return [*history, _interaction(example, rule, label)]

@@ -3,8 +3,9 @@
 The zone comes from the record (``consumer_timezone``), else from the phone
 number (``phonenumbers``; a US number may map to several zones, and then a
 contact must be lawful in every one of them), else from the jurisdiction's
-default (a US state maps to its main zone; bare ``US`` falls back to the
-offset written in ``started_at``).
+default, read from the pack manifests (``packs/<J>/pack.yaml``: a US state maps
+to its main zone; bare ``US``, which has no single zone, falls back to the offset
+written in ``started_at``).
 """
 
 from __future__ import annotations
@@ -17,27 +18,8 @@ import holidays
 import phonenumbers
 from phonenumbers import timezone as phone_timezone
 
+from compliance_rules.manifest import manifest_for
 from qa.domain import Interaction, split_jurisdiction
-
-COUNTRY_ZONES = {
-    "CO": "America/Bogota",
-    "MX": "America/Mexico_City",
-    "PE": "America/Lima",
-    "CL": "America/Santiago",
-    "AR": "America/Argentina/Buenos_Aires",
-    "ES": "Europe/Madrid",
-}
-# Main zone of each US state (states split across zones use the zone of
-# most of their population; the phone number or record refines it).
-US_STATE_ZONES = {
-    **dict.fromkeys("CT DE DC FL GA IN KY ME MD MA MI NH NJ NY NC OH PA RI SC VT VA WV".split(), "America/New_York"),
-    **dict.fromkeys("AL AR IL IA KS LA MN MS MO NE ND OK SD TN TX WI".split(), "America/Chicago"),
-    **dict.fromkeys("CO MT NM UT WY ID".split(), "America/Denver"),
-    "AZ": "America/Phoenix",
-    **dict.fromkeys("CA NV OR WA".split(), "America/Los_Angeles"),
-    "AK": "America/Anchorage",
-    "HI": "Pacific/Honolulu",
-}
 
 
 @lru_cache(maxsize=4096)
@@ -59,14 +41,27 @@ def resolve_zones(interaction: Interaction) -> tuple[list[ZoneInfo], str]:
         if zones:
             return [ZoneInfo(z) for z in zones], "phone number"
     country, sub = split_jurisdiction(interaction.jurisdiction or "")
-    if country == "US":
-        if sub in US_STATE_ZONES:
-            return [ZoneInfo(US_STATE_ZONES[sub])], "state default"
-        offset = interaction.started_at.utcoffset()
-        return [timezone(offset)], "offset of started_at"  # type: ignore[list-item]
-    if country in COUNTRY_ZONES:
-        return [ZoneInfo(COUNTRY_ZONES[country])], "jurisdiction default"
+    manifest = manifest_for(country)
+    if sub:
+        own = manifest_for(f"{country}-{sub}")
+        zone = (manifest.subdivision_zones.get(sub) if manifest else None) or (own.timezone if own else None)
+        if zone:
+            return [ZoneInfo(zone)], "state default"
+    if manifest is not None and manifest.timezone:
+        return [ZoneInfo(manifest.timezone)], "jurisdiction default"
     return [timezone(interaction.started_at.utcoffset())], "offset of started_at"  # type: ignore[list-item,arg-type]
+
+
+def default_zone(jurisdiction: str) -> str | None:
+    """The zone a consumer of ``jurisdiction`` is assumed to be in (subdivision first), from the pack manifests."""
+    country, sub = split_jurisdiction(jurisdiction)
+    manifest = manifest_for(country)
+    own = manifest_for(jurisdiction) if sub else None
+    if sub and manifest and sub in manifest.subdivision_zones:
+        return manifest.subdivision_zones[sub]
+    if own and own.timezone:
+        return own.timezone
+    return manifest.timezone if manifest else None
 
 
 def local_times(interaction: Interaction) -> tuple[list[datetime], str]:

@@ -92,6 +92,11 @@ class RuleSpec(_Strict):
 class LexiconLanguage(_Strict):
     patterns: list[str] = Field(min_length=1)
     unless: list[str] = Field(default_factory=list)
+    # Documentation that runs as a test (tests/compliance/test_lexicon_examples.py), semgrep-style:
+    # every pattern must match one of ``examples``; no ``counter_examples`` text may survive pruning.
+    # The matcher never reads them.
+    examples: list[str] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
 
 
 class Lexicon(_Strict):

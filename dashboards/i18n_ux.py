@@ -54,6 +54,9 @@ UX_STRINGS: dict[str, tuple[str, str]] = {
         "Keyboard shortcuts: Alt+1 confirm · Alt+2 dismiss · Alt+3 downgrade · Alt+4 unclear (with the reason written) · "
         "Alt+N next · Alt+P previous.",
     ),
+    "in.no_runs": ("Aún no hay cargas.", "No ingest runs yet."),
+    "in.browse": ("Elegir archivos", "Browse files"),
+    "in.limit": ("Hasta {mb} MB por archivo · {types}", "Up to {mb} MB per file · {types}"),
     "in.col.run": ("Carga", "Run"),
     "in.col.kind": ("Tipo", "Kind"),
     "in.col.status": ("Estado", "Status"),

@@ -60,8 +60,10 @@ def audit_verify(
 
 @audit_app.command("log")
 def audit_log(
-    action: str = typer.Option(None, "--action", help="e.g. export, review, transcript.view_unredacted"),
-    limit: int = typer.Option(50, "--limit"),
+    action: str = typer.Option(
+        None, "--action", help="Only this action, e.g. export, review, transcript.view_unredacted / Solo esta acción."
+    ),
+    limit: int = typer.Option(50, "--limit", help="Most recent entries shown / Entradas más recientes mostradas."),
     database_url: str = DB_OPTION,
 ) -> None:
     """Show the newest entries / Muestra las entradas más recientes."""

@@ -33,7 +33,7 @@ def case_open(
 
 @case_app.command("hold")
 def case_hold(
-    case_id: int = typer.Argument(...),
+    case_id: int = typer.Argument(..., help="Case number / Número del caso."),
     reason: str = typer.Option(..., "--reason", help="Why / Motivo."),
     release: bool = typer.Option(False, "--release", help="Release the hold / Levanta la retención."),
     user: str = USER_OPTION,
@@ -49,7 +49,7 @@ def case_hold(
 
 @case_app.command("close")
 def case_close(
-    case_id: int = typer.Argument(...),
+    case_id: int = typer.Argument(..., help="Case number / Número del caso."),
     reason: str = typer.Option(..., "--reason", help="Why / Motivo."),
     user: str = USER_OPTION,
     database_url: str = DB_OPTION,
@@ -63,7 +63,11 @@ def case_close(
 
 
 @case_app.command("timeline")
-def case_timeline_cmd(case_id: int = typer.Argument(...), user: str = USER_OPTION, database_url: str = DB_OPTION) -> None:
+def case_timeline_cmd(
+    case_id: int = typer.Argument(..., help="Case number / Número del caso."),
+    user: str = USER_OPTION,
+    database_url: str = DB_OPTION,
+) -> None:
     """Show the contact timeline in the consumer's local time / Cronología de contactos."""
     from qa.workflow.cases import case_timeline
 
@@ -77,7 +81,7 @@ def case_timeline_cmd(case_id: int = typer.Argument(...), user: str = USER_OPTIO
 
 @export_app.command("case")
 def export_case_cmd(
-    case_id: int = typer.Argument(...),
+    case_id: int = typer.Argument(..., help="Case number / Número del caso."),
     out: str = typer.Option(".", "--out", "-o", help="ZIP file or folder / Archivo ZIP o carpeta."),
     user: str = USER_OPTION,
     database_url: str = DB_OPTION,
@@ -96,7 +100,10 @@ def export_verify_cmd(
     offline: bool = typer.Option(False, "--offline", help="Skip the audit-log check / Sin comprobar el registro."),
     database_url: str = DB_OPTION,
 ) -> None:
-    """Check every file against the manifest (and the manifest against the audit log); exit 1 on tampering."""
+    """Check every file against the manifest (and the manifest against the audit log); exit 1 on tampering.
+
+    Comprueba cada archivo contra el manifiesto (y este contra la auditoría); sale con 1 si hubo alteración.
+    """
     from qa.cli_paths import require_paths
     from qa.workflow.export import verify_export
 

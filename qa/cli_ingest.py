@@ -28,7 +28,9 @@ def _print_summary(summary, verb_en: str, verb_es: str) -> None:
 
 
 def ingest_command(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders: .json, .jsonl, chat .csv, manifest .csv.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Files or folders: .json, .jsonl, chat .csv, manifest .csv / Archivos o carpetas.")
+    ] = None,
     retry_failed: bool = typer.Option(
         False, "--retry-failed", help="Also re-read the inputs of earlier failures / Reintentar fallidas."
     ),

@@ -107,14 +107,16 @@ _AS_OF_HELP = "A date in the period to rank (default: the last complete period w
 
 @report_app.command("agents")
 def report_agents(
-    period: str = typer.Option("week", "--period", "-p", help="day | week | month"),
+    period: str = typer.Option(
+        "week", "--period", "-p", help="Period: day | week | month / Periodo: día (day), semana (week), mes (month)."
+    ),
     as_of: str = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     start: str = typer.Option(None, "--from", help=_FROM_HELP),
     end: str = typer.Option(None, "--to", help=_TO_HELP),
     team: str = typer.Option(None, "--team", help="Only this team / Solo este equipo."),
     trend_periods: int = typer.Option(6, "--trend", help="Periods in the trend column / Periodos de la tendencia."),
     scorecard: str = typer.Option("default", "--scorecard", help="Scorecard name / Tarjeta de puntuación."),
-    lang: str = typer.Option("en", "--lang", help="en | es"),
+    lang: str = typer.Option("en", "--lang", help="Language of the report: en | es / Idioma del informe."),
     database_url: str = typer.Option(None, "--database-url", help="Database URL / URL de la base de datos."),
 ) -> None:
     """Rank agents by QA score for a period, with change and trend / Ranking de agentes por periodo con tendencia."""
@@ -154,13 +156,15 @@ def report_agents(
 
 @report_app.command("teams")
 def report_teams(
-    period: str = typer.Option("week", "--period", "-p", help="day | week | month"),
+    period: str = typer.Option(
+        "week", "--period", "-p", help="Period: day | week | month / Periodo: día (day), semana (week), mes (month)."
+    ),
     as_of: str = typer.Option(None, "--as-of", help=_AS_OF_HELP),
     start: str = typer.Option(None, "--from", help=_FROM_HELP),
     end: str = typer.Option(None, "--to", help=_TO_HELP),
     trend_periods: int = typer.Option(6, "--trend", help="Periods in the trend column / Periodos de la tendencia."),
     scorecard: str = typer.Option("default", "--scorecard", help="Scorecard name / Tarjeta de puntuación."),
-    lang: str = typer.Option("en", "--lang", help="en | es"),
+    lang: str = typer.Option("en", "--lang", help="Language of the report: en | es / Idioma del informe."),
     database_url: str = typer.Option(None, "--database-url", help="Database URL / URL de la base de datos."),
 ) -> None:
     """Rank teams by QA score for a period / Ranking de equipos por periodo."""

@@ -74,8 +74,12 @@ def scan(
         list[Path], typer.Argument(help="Interaction files or folders (.json, .jsonl, .csv) / Archivos o carpetas.")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="One Finding per line (JSON). / Un hallazgo por línea (JSON).")] = False,
-    default_jurisdiction: Annotated[str, typer.Option(help="Jurisdiction for records without one.")] = "US",
-    strict: Annotated[bool, typer.Option(help="Exit 1 if any record could not be read.")] = False,
+    default_jurisdiction: Annotated[
+        str, typer.Option(help="Jurisdiction for records without one. / Jurisdicción de los registros sin ella.")
+    ] = "US",
+    strict: Annotated[
+        bool, typer.Option(help="Exit 1 if any record could not be read. / Sale con 1 si algún registro no se pudo leer.")
+    ] = False,
     progress: Annotated[
         bool, typer.Option("--progress/--no-progress", help="Progress bar on a terminal / Barra de progreso en una terminal.")
     ] = True,
@@ -128,7 +132,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON. / Resultados en JSON.")] = False,
     show_errors: Annotated[
         bool,
-        typer.Option("--show-errors", help="List missed and false-alarm interactions per family. / Lista omisiones y falsas alarmas"),
+        typer.Option(
+            "--show-errors", help="List missed and false-alarm interactions per family. / Lista omisiones y falsas alarmas"
+        ),
     ] = False,
     layers: Annotated[
         str,
@@ -214,8 +220,10 @@ def _evaluate_layer(expected: dict, interactions: list[Interaction], layer: str,
 
 
 def rules(
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", "-j", help="Only this pack (e.g. CO, US, US-MA).")] = None,
-    language: Annotated[str, typer.Option(help="es or en")] = "es",
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", "-j", help="Only this pack (e.g. CO, US, US-MA). / Solo este paquete.")
+    ] = None,
+    language: Annotated[str, typer.Option(help="Language of the titles: es or en / Idioma de los títulos.")] = "es",
 ) -> None:
     """List the rules with their citations. / Lista las reglas con sus citas legales."""
     scanner = _load_scanner("US")

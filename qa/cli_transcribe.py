@@ -67,7 +67,7 @@ def transcribe(
         str | None, typer.Option(help="ISO 8601 start with offset; default the file's modification time / inicio de la llamada.")
     ] = None,
     jurisdiction: Annotated[str | None, typer.Option(help="Jurisdiction code, e.g. CO, US-CA / jurisdicción.")] = None,
-    device: Annotated[str, typer.Option(help="cpu, cuda or auto.")] = "cpu",
+    device: Annotated[str, typer.Option(help="cpu, cuda or auto. / Dispositivo: cpu, cuda o auto.")] = "cpu",
     vocabulary: Annotated[
         str,
         typer.Option(

@@ -14,7 +14,9 @@ users_app = typer.Typer(help="Users and roles / Usuarios y roles.", no_args_is_h
 @users_app.command("add")
 def users_add(
     username: str = typer.Argument(..., help="Login name / Nombre de usuario."),
-    role: str = typer.Option(..., "--role", "-r", help="agent | supervisor | qa_analyst | legal | admin"),
+    role: str = typer.Option(
+        ..., "--role", "-r", help="Role: agent | supervisor | qa_analyst | legal | admin / Rol del usuario."
+    ),
     agent: str = typer.Option(None, "--agent", help="Agent code, for agents / Código del agente."),
     team: str = typer.Option(None, "--team", help="Team code, for supervisors / Código del equipo."),
     name: str = typer.Option(None, "--name", help="Display name / Nombre visible."),
@@ -44,7 +46,9 @@ def users_list(database_url: str = DB_OPTION) -> None:
 
 
 @users_app.command("disable")
-def users_disable(username: str = typer.Argument(...), database_url: str = DB_OPTION) -> None:
+def users_disable(
+    username: str = typer.Argument(..., help="Login name / Nombre de usuario."), database_url: str = DB_OPTION
+) -> None:
     """Disable a user (kept for the audit trail) / Desactiva un usuario."""
     from qa.workflow.users import disable_user
 
@@ -54,7 +58,9 @@ def users_disable(username: str = typer.Argument(...), database_url: str = DB_OP
 
 
 @users_app.command("reset-password")
-def users_reset_password(username: str = typer.Argument(...), database_url: str = DB_OPTION) -> None:
+def users_reset_password(
+    username: str = typer.Argument(..., help="Login name / Nombre de usuario."), database_url: str = DB_OPTION
+) -> None:
     """Set a new password (from QA_NEW_PASSWORD or a prompt); audited / Restablece la contraseña de un usuario."""
     from qa.workflow.users import set_password
 

@@ -187,10 +187,6 @@ class TodayItem:
     currency: str | None = None
 
 
-#: Promises and callbacks are looked for among contacts of the last this many days (the index on local_date).
-MADE_WITHIN_DAYS = 62
-
-
 def today_list(session: Session, today: date, *, lookback_days: int = 7, scope: Any = None) -> list[TodayItem]:
     """Broken promises (due in the last ``lookback_days`` days, no contact on the account since) and callbacks due."""
     o, i, a, g = OutcomeRow, m.Interaction, m.Account, m.Agent
@@ -200,11 +196,13 @@ def today_list(session: Session, today: date, *, lookback_days: int = 7, scope: 
         .join(i, i.id == o.interaction_id)
         .join(g, g.id == o.agent_id)
         .outerjoin(a, a.id == o.account_id)
-        .where(o.local_date >= since - timedelta(days=MADE_WITHIN_DAYS), o.local_date <= today, *_scoped(scope))
+        .where(*_scoped(scope))
     )
-    broken = list(session.execute(base.where(o.promise_status == "broken", o.promise_due >= since, o.promise_due < today)))
+    broken = list(session.execute(base.where(o.promise_due >= since, o.promise_due < today, o.promise_status == "broken")))
     window = datetime.combine(since, datetime.min.time(), tzinfo=UTC)
-    callbacks = list(session.execute(base.where(o.callback_at.is_not(None), o.callback_at >= window)))
+    # Callbacks due up to the end of ``today`` in any time zone (the local day is checked below).
+    horizon = datetime.combine(today + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    callbacks = list(session.execute(base.where(o.callback_at >= window, o.callback_at < horizon)))
     accounts = sorted({r[0].account_id for r in broken + callbacks if r[0].account_id is not None})
     latest: dict[int, datetime] = {}
     for first in range(0, len(accounts), 500):

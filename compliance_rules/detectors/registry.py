@@ -66,10 +66,26 @@ def build_detector(rule: RuleSpec, lexicons: LexiconSet) -> Detector:
     except ValidationError as exc:
         problems = "; ".join(f"params.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise RuleError(f"(rule {rule.id}) {problems}") from None
-    for name in getattr(params, "lexicons", ()):
+    for field, name in lexicon_references(params):
         if not lexicons.has(name):
-            raise RuleError(f"(rule {rule.id}) unknown lexicon {name!r}")
+            known = ", ".join(sorted(lexicons.lexicons))
+            raise RuleError(f"(rule {rule.id}) unknown lexicon {name!r} in params.{field} (known: {known})")
     return factory(rule, params, lexicons)
+
+
+#: Parameter fields that name lexicons, in any detector (a string or a list of strings).
+#: ``tests/compliance/test_lexicon_references.py`` fails if a detector adds one not listed here.
+LEXICON_FIELDS = ("lexicons", "pressing", "acknowledgement", "attorney_on_line", "discussed", "notice", "before")
+
+
+def lexicon_references(params: BaseModel) -> list[tuple[str, str]]:
+    """Every ``(field, lexicon name)`` a detector's parameters refer to."""
+    found = []
+    for field in LEXICON_FIELDS:
+        value = getattr(params, field, None)
+        for name in [value] if isinstance(value, str) else value or ():
+            found.append((field, name))
+    return found
 
 
 def message_for(rule: RuleSpec, language: str) -> str:

@@ -15,6 +15,19 @@ who = state.require_page(*BY_KEY["ingest"].rights, roles=BY_KEY["ingest"].roles)
 ui.page_header("page.ingest")
 url = state.db_url()
 
+# Streamlit's uploader writes "Upload" and "200MB per file" in English whatever the page's language: those texts
+# are hidden (visibility, so they leave the page's text too) and ours drawn in their place.
+_types = ", ".join(s.lstrip(".").upper() for s in (*INGESTABLE, *AUDIO))
+_limit = state.tr("in.limit", mb=int(st.get_option("server.maxUploadSize")), types=_types)
+st.html(
+    "<style>"
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p,'
+    '[data-testid="stFileUploaderDropzoneInstructions"] span {visibility:hidden;font-size:0}'
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+    f'{{visibility:visible;font-size:.875rem;content:"{state.tr("in.browse")}"}}'
+    f'[data-testid="stFileUploaderDropzoneInstructions"] span::after{{visibility:visible;font-size:.8rem;content:"{_limit}"}}'
+    "</style>"
+)
 with st.form("ingest_form", border=True, clear_on_submit=True):  # the uploader is emptied once the run starts
     files = st.file_uploader(
         state.tr("in.upload"), accept_multiple_files=True, type=[s.lstrip(".") for s in (*INGESTABLE, *AUDIO)], key="in_files"
@@ -42,8 +55,11 @@ if go and files:
 
 runs, errors = data.ingest_history(url)
 st.markdown(f"#### {state.tr('in.runs')}")
-st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)),
-             column_config={c: state.tr(f"in.col.{c}") for c in runs.columns if c != "paths"})  # fmt: skip
+if runs.empty:  # an empty table would say "empty" in English
+    st.caption(state.tr("in.no_runs"))
+else:
+    st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)),
+                 column_config={c: state.tr(f"in.col.{c}") for c in runs.columns if c != "paths"})  # fmt: skip
 st.markdown(f"#### {state.tr('in.errors')}")
 if errors.empty:
     st.caption(state.tr("in.no_errors"))

@@ -23,8 +23,11 @@ PROMISE_STATUSES = ("pending", "kept", "partly_kept", "broken")
 class OutcomeRow(Base):
     __tablename__ = "outcomes"
     __table_args__ = (
-        Index("ix_outcomes_agent_day", "local_date", "agent_id", "team_id"),
+        # Covering the performance counts per day, agent and team (qa.performance), and the Today list's lookups.
+        Index("ix_outcomes_agent_day", "local_date", "agent_id", "team_id", "contact", "promise", "promise_status", "hardship"),
         Index("ix_outcomes_account", "account_id"),
+        Index("ix_outcomes_due", "promise_due", "promise_status"),
+        Index("ix_outcomes_callback", "callback_at"),
     )
 
     interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)

@@ -80,7 +80,11 @@ def extractor_for(scanner: Any) -> Extractor | None:
     cached = _EXTRACTORS.get(id(scanner))
     if cached is not None and cached.scanner is scanner:
         return cached
-    reader, digest = _consumer_reader()
+    try:
+        reader, digest = _consumer_reader()
+    except Exception as exc:  # noqa: BLE001 - a missing or unchecked model costs the outcomes, never the ingest
+        log.warning("no call outcomes: the consumer-turn model cannot be loaded: %s", exc)
+        return None
     extractor = Extractor(scanner, reader, f"{str(scanner.version)[:120]}+consumer-{digest}")
     _EXTRACTORS.clear()
     _EXTRACTORS[id(scanner)] = extractor

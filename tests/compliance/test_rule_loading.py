@@ -7,12 +7,19 @@ import pytest
 from compliance_rules import PACKS_DIR, RuleError, Scanner
 from compliance_rules.lexicon import LEXICON_DIR, LexiconError
 
-HOURS = (PACKS_DIR / "CO" / "hours.yaml").read_text(encoding="utf-8")
+# The CO hours rule with the windows its pack manifest gives it written out, so the cases below can break them.
+WINDOWS = '  windows: {mon: "07:00-19:00", tue: "07:00-19:00", wed: "07:00-19:00", thu: "07:00-19:00", fri: "07:00-19:00", '
+HOURS = (
+    (PACKS_DIR / "CO" / "hours.yaml")
+    .read_text(encoding="utf-8")
+    .replace("detector: off_hours.v1\n", "detector: off_hours.v1\nparams:\n" + WINDOWS + 'sat: "08:00-15:00", sun: null}\n')
+)
 
 
 def _pack(tmp_path, text: str):
     folder = tmp_path / "packs" / "CO"
     folder.mkdir(parents=True)
+    shutil.copy(PACKS_DIR / "CO" / "pack.yaml", folder / "pack.yaml")
     (folder / "rule.yaml").write_text(text, encoding="utf-8")
     return tmp_path / "packs"
 

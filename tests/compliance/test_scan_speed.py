@@ -130,3 +130,15 @@ def test_scan_restores_the_collector_thresholds(scanner):
     before = gc.get_threshold()
     scanner.scan([call([("agent", "le vamos a embargar la casa")], confirm=True)])
     assert gc.get_threshold() == before
+
+
+def test_a_text_is_kept_on_its_second_sight():
+    analyzer = analyzer_for("es")
+    text = "le confirmo la referencia 88120-7 del acuerdo"
+    analyzer._cache.pop(text, None)
+    analyzer._seen.discard(hash(text))
+    first = analyzer.analyze(text)
+    assert text not in analyzer._cache  # a turn seen once is not kept
+    second = analyzer.analyze(text)
+    assert analyzer._cache[text] is second and second == first
+    assert analyzer.analyze(text) is second

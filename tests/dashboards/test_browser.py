@@ -368,10 +368,9 @@ def _sign_in_as(page, user: str) -> None:
 
 # Streamlit's own widget texts, English whatever the page's language.
 STREAMLIT_ENGLISH = ("Choose options", "Choose an option", "Select all", "Browse files", "Drag and drop file", "per file",
-                     "No results")  # fmt: skip
-WIDGET_TEXT = """() => [...document.querySelectorAll(
-    '.stMain label, .stMain button, .stMain [role="tab"], .stMain summary,'
-    + ' .stMain [data-testid="stMetricLabel"], .stMain input[placeholder], .stMain [data-baseweb="select"]')]
+                     "No results", "Upload")  # fmt: skip
+WIDGET_TEXT = """() => [...document.querySelector('[data-testid="stMainBlockContainer"]').querySelectorAll(
+    'label, button, [role="tab"], summary, [data-testid="stMetricLabel"], input[placeholder], [data-baseweb="select"]')]
     .map(e => (e.getAttribute('placeholder') || e.innerText || '').trim()).filter(Boolean)"""
 
 
@@ -382,7 +381,7 @@ def _language_problems(page, lang: str) -> list[str]:
     other = {en if lang == "es" else es for es, en in STRINGS.values() if es != en and "{" not in es}
     texts = page.evaluate(WIDGET_TEXT)
     problems = [f"{lang}: widget text in the other language: {t!r}" for t in texts if t in other]
-    body = page.locator(".stMain").inner_text()
+    body = page.locator('[data-testid="stMainBlockContainer"]').inner_text()
     if lang == "es":
         problems += [f"es: Streamlit's English text {w!r}" for w in STREAMLIT_ENGLISH if w in body]
     if re.search(r"\bNone\b", body):

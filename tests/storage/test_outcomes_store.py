@@ -139,3 +139,22 @@ def test_outcome_rows_go_with_their_interaction(db, tmp_path):
     with db.session() as s:
         s.execute(m.Interaction.__table__.delete().where(m.Interaction.source_id == "voicemail-1"))
     assert set(stored(db)) == {"promise-1", "hardship-1"}
+
+
+def test_an_extraction_failure_costs_that_outcome_only_never_the_batch(db, tmp_path, monkeypatch):
+    import compliance_rules.outcomes.extract as extract
+
+    real = extract.extract_outcome
+
+    def flaky(ctx, reader, lexicons):
+        if ctx.interaction.id == "hardship-1":
+            raise RuntimeError("boom")
+        return real(ctx, reader, lexicons)
+
+    monkeypatch.setattr(extract, "extract_outcome", flaky)
+    summary = ingest(db, [write_jsonl(tmp_path / "in.jsonl", records())], IngestOptions(progress=False), InlineExecutor())
+    assert summary.stored == 3 and summary.failed == 0
+    assert set(stored(db)) == {"promise-1", "voicemail-1"}
+    monkeypatch.setattr(extract, "extract_outcome", real)
+    assert rescan(db, RescanOptions(progress=False), InlineExecutor()).outcomes == 1  # the missing row is filled
+    assert set(stored(db)) == {"promise-1", "voicemail-1", "hardship-1"}

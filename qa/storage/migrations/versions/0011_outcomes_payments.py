@@ -49,8 +49,14 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("interaction_id", name=op.f("pk_outcomes")),
     )
-    op.create_index("ix_outcomes_agent_day", "outcomes", ["local_date", "agent_id", "team_id"])
+    op.create_index(
+        "ix_outcomes_agent_day",
+        "outcomes",
+        ["local_date", "agent_id", "team_id", "contact", "promise", "promise_status", "hardship"],
+    )
     op.create_index("ix_outcomes_account", "outcomes", ["account_id"])
+    op.create_index("ix_outcomes_due", "outcomes", ["promise_due", "promise_status"])
+    op.create_index("ix_outcomes_callback", "outcomes", ["callback_at"])
     op.create_index(op.f("ix_outcomes_version"), "outcomes", ["version"])
     op.create_table(
         "payments",
@@ -73,6 +79,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_payments_account_code"), table_name="payments")
     op.drop_table("payments")
     op.drop_index(op.f("ix_outcomes_version"), table_name="outcomes")
+    op.drop_index("ix_outcomes_callback", table_name="outcomes")
+    op.drop_index("ix_outcomes_due", table_name="outcomes")
     op.drop_index("ix_outcomes_account", table_name="outcomes")
     op.drop_index("ix_outcomes_agent_day", table_name="outcomes")
     op.drop_table("outcomes")
