@@ -178,7 +178,7 @@ def memory(args) -> None:
                 f"{name} {count}: ingest peak RSS {peak / 1024:.0f} MiB ({ingest_s:.0f} s), "
                 f"qa scan peak RSS {scan_peak / 1024:.0f} MiB ({scan_s:.0f} s)"
             )
-        if "old" in peaks:
+        if "old" in peaks and "new" in peaks:
             new, old = peaks["new"], peaks["old"]
             ratios = {k: old[k] / new[k] for k in new if new[k]}
             print(f"old/new {count}: " + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))
