@@ -180,6 +180,7 @@ def test_resolve_audio_records_transcribes_and_reports_bad_ones(tmp_path: Path, 
     (data / "empty.wav").write_bytes(b"")
     common = {"channel": "call", "started_at": "2026-03-02T10:00:00-05:00", "agent_id": "A1"}
     source = str(data / "in.jsonl")
+    (data / "in.jsonl").write_text("", encoding="utf-8")  # recordings are confined to the folder of an existing file
 
     def record(line: int, **fields: object) -> _Record:
         return _Record(Interaction.model_validate({**common, **fields}), source, line)
