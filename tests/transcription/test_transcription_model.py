@@ -201,7 +201,7 @@ def test_resolve_audio_records_transcribes_and_reports_bad_ones(tmp_path: Path, 
     assert [(e.record_id, e.line) for e in errors] == [("b", 2), ("d", 4)]
     assert all(isinstance(e, AudioRecordError) for e in errors)
     assert "empty file" in str(errors[0]) and "in.jsonl:2" in str(errors[0])
-    assert "not found" in errors[1].reason
+    assert errors[1].reason.startswith("recording refused")  # a missing file gets the one refusal message (paths.py)
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
