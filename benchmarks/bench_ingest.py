@@ -59,7 +59,8 @@ def chats(count: int, seed: int = 7) -> list[dict]:
 @contextmanager
 def _baseline_settings():
     """The pipeline as it was before the ingest work: CPython's default collector thresholds,
-    SQLAlchemy's own executemany for every insert, tasks of 500 interactions."""
+    SQLAlchemy's own executemany for every insert, tasks of 500 interactions.
+    """
     saved = worker.INGEST_GC_THRESHOLD, repo.bulk_insert
     worker.INGEST_GC_THRESHOLD = (700, 10, 10)
     repo.bulk_insert = lambda session, table, rows: session.execute(insert(table), rows) if rows else None

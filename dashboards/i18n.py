@@ -71,8 +71,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "us.reset_done": ("Contraseña restablecida para {user}.", "Password reset for {user}."),
     "us.disable": ("Desactivar la cuenta", "Disable the account"),
-    "us.disabled": ("Cuenta desactivada: {user}. Su sesión termina en su próximo clic.",
-                    "Account disabled: {user}. Their session ends on their next click."),
+    "us.disabled": (
+        "Cuenta desactivada: {user}. Su sesión termina en su próximo clic.",
+        "Account disabled: {user}. Their session ends on their next click.",
+    ),
     "no_access": ("Su rol no tiene acceso a esta página.", "Your role has no access to this page."),
     "no_data": ("No hay datos para estos filtros.", "No data for these filters."),
     "error": ("No se pudo completar: {msg}", "Could not complete: {msg}"),

@@ -188,9 +188,7 @@ def read_items(path: Path, inputs: Sequence[Path] | None = None) -> tuple[list[I
     return items_from_result(read_file(path), path, inputs)
 
 
-def items_from_result(
-    result: ReadResult, path: Path, inputs: Sequence[Path] | None = None
-) -> tuple[list[Item], list[ReadError]]:
+def items_from_result(result: ReadResult, path: Path, inputs: Sequence[Path] | None = None) -> tuple[list[Item], list[ReadError]]:
     """The items of records read from ``path`` (all of them, or a streamed slice: ``qa.ingest.stream``)."""
     roots = allowed_roots(inputs, path)
     items = []

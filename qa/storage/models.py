@@ -364,8 +364,6 @@ class RollupRuleHits(Base):
 
 # --- QA workflow tables (issue 5): users, reviews, disputes, calibration, coaching, cases, audit log.
 # Kept in their own module; imported here so that Base.metadata (and the migrations check) sees them.
-from qa.storage import workflow_models  # noqa: E402,F401
-# --- Account state (issue 14): recent contacts and standing facts a new batch needs; see qa.storage.account_state.
-from qa.storage import account_state  # noqa: E402,F401
-# --- Call outcomes and payments (issue 17, migration 0011); see qa.storage.outcome_models.
-from qa.storage import outcome_models  # noqa: E402,F401
+# Account state (issue 14): recent contacts and standing facts a new batch needs; see qa.storage.account_state.
+# Call outcomes and payments (issue 17, migration 0011); see qa.storage.outcome_models.
+from qa.storage import account_state, outcome_models, workflow_models  # noqa: E402,F401,I001

@@ -210,6 +210,9 @@ def test_later_contact_after_a_lawyer_or_through_a_refused_channel(scanner):
 
 
 def test_inbound_greeting_with_name_and_company_is_identification(scanner):
-    turns = [("agent", "Buenas, habla Lorena de Recaudos Integrales. ¿Con quién tengo el gusto?"), ("consumer", "Él habla, ¿qué necesita?"),
-             ("agent", "Es por el saldo pendiente de su tarjeta, ¿cuánto podría abonar?")]
+    turns = [
+        ("agent", "Buenas, habla Lorena de Recaudos Integrales. ¿Con quién tengo el gusto?"),
+        ("consumer", "Él habla, ¿qué necesita?"),
+        ("agent", "Es por el saldo pendiente de su tarjeta, ¿cuánto podría abonar?"),
+    ]
     assert ("missing_disclosure", None) not in families(scanner, [call(turns, direction="inbound")])
