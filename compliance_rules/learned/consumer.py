@@ -14,7 +14,6 @@ a stop, lawyer, dispute or channel request opens the cease gate just as a lexico
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from compliance_rules.dialogue import RequestReader
-from compliance_rules.learned.corpus import Corpus, Example
+from compliance_rules.learned.corpus import Corpus, Example, json_lines
 from compliance_rules.learned.features import CONSUMER_SIGNALS, TurnView
 from compliance_rules.learned.model import CONSUMER_SCHEMA, MODELS_DIR, TurnModel, file_sha256, load_model
 from compliance_rules.learned.train import FamilyMetrics, Settings, train
@@ -92,14 +91,7 @@ def read_consumer_corpus(paths: list[Path], root: Path) -> Corpus:
     problems: list[str] = []
     for path in sorted(paths, key=lambda p: p.as_posix()):
         group = path.relative_to(root).as_posix()
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{group}:{number}: invalid JSON ({exc.msg})")
-                continue
+        for number, record in json_lines(path, group, problems):
             found = check_line(record)
             if found:
                 problems.append(f"{group}:{number}: " + "; ".join(found))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,31 +107,35 @@ def _authored_example(record: dict, group: str) -> tuple[Example, list[str]]:
     return example, notes
 
 
+def json_lines(path: Path, group: str, problems: list[str]) -> Iterator[tuple[int, object]]:
+    """``(line number, parsed value)`` of each non-blank line; an undecodable or invalid line is a problem, not an error."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                problems.append(f"{group}:{number}: invalid JSON ({exc.msg})")
+
+
 def read_authored(paths: Iterable[Path], root: Path) -> tuple[list[Example], list[str]]:
     examples: list[Example] = []
     problems: list[str] = []
     seen: set[str] = set()
     for path in paths:
         group = path.relative_to(root).as_posix()
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problems.append(f"{group}:{number}: invalid JSON ({exc.msg})")
-                    continue
-                found = record_problems(record)
-                if not found and record["id"] in seen:
-                    found = [f"duplicate id {record['id']}"]
-                if found:
-                    problems.append(f"{group}:{number}: " + "; ".join(found))
-                    continue
-                seen.add(record["id"])
-                example, notes = _authored_example(record, group)
-                examples.append(example)
-                problems.extend(f"{group}:{number}: {note}" for note in notes)
+        for number, record in json_lines(path, group, problems):
+            found = record_problems(record)
+            if not found and record["id"] in seen:
+                found = [f"duplicate id {record['id']}"]
+            if found:
+                problems.append(f"{group}:{number}: " + "; ".join(found))
+                continue
+            seen.add(record["id"])
+            example, notes = _authored_example(record, group)
+            examples.append(example)
+            problems.extend(f"{group}:{number}: {note}" for note in notes)
     return examples, problems
 
 

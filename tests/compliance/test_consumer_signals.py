@@ -66,6 +66,16 @@ def test_the_corpus_reader_reports_bad_lines_and_keeps_the_rest(tmp_path):
     assert "unknown fields ['colour']" in corpus.problems[2]
 
 
+def test_an_undecodable_line_is_a_problem_and_the_file_is_still_read(tmp_path):
+    part = tmp_path / "x2" / "part01.jsonl"
+    part.parent.mkdir()
+    good = _line("x2-1", "no me llamen más", ["stop"], language="es", jurisdiction="CO").encode("utf-8")
+    part.write_bytes(b'{"id": "x2-0", "text": "caf\xe9"\n' + good + b"\n")
+    corpus = read_consumer_corpus([part], tmp_path)
+    assert [e.id for e in corpus.examples] == ["x2-1"]
+    assert len(corpus.problems) == 1 and corpus.problems[0].startswith("x2/part01.jsonl:1: ")
+
+
 def test_the_shipped_model_matches_its_card_and_names_every_signal():
     reader = ConsumerReader.load()
     assert reader.model.families == CONSUMER_SIGNALS
