@@ -23,8 +23,8 @@ import yaml
 from compliance_rules.dialogue import RequestReader
 from compliance_rules.learned.corpus import Corpus, Example, json_lines
 from compliance_rules.learned.features import CONSUMER_SIGNALS, TurnView
-from compliance_rules.learned.model import CONSUMER_SCHEMA, MODELS_DIR, TurnModel, file_sha256, load_model
-from compliance_rules.learned.train import FamilyMetrics, Settings, train
+from compliance_rules.learned.model import CONSUMER_SCHEMA, MODELS_DIR, TurnModel, load_model
+from compliance_rules.learned.train import FamilyMetrics, Settings, card_header, train
 from compliance_rules.text import AnalyzedText, analyzer_for
 
 CONSUMER_MODEL = "consumer_signals"
@@ -133,13 +133,7 @@ def train_consumer(corpus: Corpus, settings: Settings) -> tuple[dict, dict[str, 
 
 def write_consumer_card(model_path: Path, document: dict, metrics: dict[str, FamilyMetrics], corpus: Corpus) -> Path:
     """``MODEL_CARD.md`` of the consumer-turn model: the checked YAML header, then what a reviewer reads."""
-    header = {
-        "model": model_path.name,
-        "sha256": file_sha256(model_path),
-        "version": document["version"],
-        "data_version": document["data_version"],
-        "thresholds": document["thresholds"],
-    }
+    header = card_header(model_path, document)
     languages = Counter(e.language for e in corpus.examples)
     settings = document["settings"]
     lines = [

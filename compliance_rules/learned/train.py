@@ -252,15 +252,20 @@ def write_model(document: dict, directory: Path) -> Path:
     return path
 
 
-def write_card(model_path: Path, document: dict, metrics: dict[str, FamilyMetrics], corpus: Corpus, notes: str = "") -> Path:
-    """``MODEL_CARD.md``: a checked YAML header, then the card a reviewer reads."""
-    header = {
+def card_header(model_path: Path, document: dict) -> dict:
+    """The YAML block a card opens with, checked against the model file when it is loaded."""
+    return {
         "model": model_path.name,
         "sha256": file_sha256(model_path),
         "version": document["version"],
         "data_version": document["data_version"],
         "thresholds": document["thresholds"],
     }
+
+
+def write_card(model_path: Path, document: dict, metrics: dict[str, FamilyMetrics], corpus: Corpus, notes: str = "") -> Path:
+    """``MODEL_CARD.md``: a checked YAML header, then the card a reviewer reads."""
+    header = card_header(model_path, document)
     import yaml
 
     by_source = Counter(e.source for e in corpus.examples)
