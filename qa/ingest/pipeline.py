@@ -5,6 +5,11 @@ Guarantees:
 * **Idempotent**: an interaction is identified by its content hash; one already stored is
   counted as a duplicate, never stored again (the database's unique constraints back this
   up when two runs race).
+* **Safe to run concurrently**: two ingests may start together, even on a fresh database
+  (migrations run under a lock, ``qa.storage.migrate``; the rule-pack version row is
+  insert-or-ignore). Each store transaction takes a write lock first and checks its items
+  again (``qa.ingest.batches.check_stored``), so a record the other run stored meanwhile is a
+  duplicate, a record retention purged is a failed item, and neither is counted as stored.
 * **Resumable**: each task (whole accounts, at most ``chunk_size`` interactions) is stored
   in one transaction with its findings and scores. A killed run loses at most the tasks in
   flight; running the same command again skips what was stored and finishes the rest.
@@ -26,10 +31,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from qa.ingest.batches import Batcher, Counts
+from qa.ingest.batches import Batcher, Counts, check_stored
 from qa.ingest.executors import Executor, default_executor
 from qa.ingest.sources import Item, iter_files
 from qa.ingest.stream import Progress, count_lines
@@ -40,6 +45,11 @@ from qa.storage import models as m
 from qa.storage import repository as repo
 from qa.storage.engine import Database
 from qa.storage.types import utcnow
+
+#: Key of the PostgreSQL advisory lock that serialises the store transactions of concurrent ingests.
+STORE_LOCK = 0x51A_0_1A57
+#: Tries to store one item that keeps hitting a unique-key race before it is reported as failed.
+STORE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -168,36 +178,71 @@ class _Run:
             contacts = account_state.contacts_for(s, facts, source_ids)
             account_state.record_contacts(s, contacts, version, self.history_days)
 
+    def _lock_writes(self, s) -> None:
+        """Serialise store transactions across concurrent runs, and start the transaction as a writer.
+
+        PostgreSQL: a transaction-level advisory lock, so two ingests never hold each other's
+        new rows (interactions, agents, account states) and deadlock, and an account state is
+        never merged from a stale read. SQLite: a no-op write to this run's row takes the database's
+        write lock now, so the check below reads what every committed writer stored.
+        """
+        if self.db.backend == "postgresql":
+            s.execute(select(func.pg_advisory_xact_lock(STORE_LOCK)))
+        else:
+            s.execute(update(m.IngestRun).where(m.IngestRun.id == self.summary.run_id).values(stored=m.IngestRun.stored))
+
     def _store_ready(
         self, ready: list[repo.StoredInteraction], version: str, facts: dict[str, dict], rebuild: Sequence[str]
     ) -> tuple[int, int, int]:
         kwargs = {"run_id": self.summary.run_id, "scan_run_id": self.scan_run_id, "version": version, "scorecard": self.scorecard}
         try:
             with self.db.session() as s:
+                self._lock_writes(s)
+                # Another run may have stored some of these since the batcher checked (or retention purged them).
+                ready, duplicates, failed = check_stored(s, ready)
                 raised = repo.store_interactions(s, ready, dims=self.dims, **kwargs)
                 self._record_state(s, [r.interaction.id for r in ready] + list(rebuild), facts, version)
-                self._bump(s, stored=len(ready))
-            return len(ready), 0, raised
+                self._bump(s, stored=len(ready), duplicates=duplicates)
+            self.record_errors(failed)
+            return len(ready), duplicates, raised
         except IntegrityError:
             pass
-        # Another run stored some of these meanwhile: store one by one, counting those as duplicates.
+        # Still a unique-key race (a writer the lock does not cover): store one by one, each checked again.
         self.dims = repo.Dimensions()
         stored = duplicates = raised = 0
         for item in ready:
-            try:
-                with self.db.session() as s:
-                    raised += repo.store_interactions(s, [item], dims=self.dims, **kwargs)
-                    self._record_state(s, [item.interaction.id], facts, version)
-                    self._bump(s, stored=1)
-                stored += 1
-            except IntegrityError:
-                self.dims = repo.Dimensions()
+            outcome = self._store_one(item, facts, version, kwargs)
+            if isinstance(outcome, ReadError):
+                self.record_errors([outcome])
+            elif outcome is None:
                 duplicates += 1
-                with self.db.session() as s:
-                    self._bump(s, duplicates=1)
+            else:
+                stored, raised = stored + 1, raised + outcome
         with self.db.session() as s:
             self._record_state(s, list(rebuild), facts, version)
         return stored, duplicates, raised
+
+    def _store_one(self, item: repo.StoredInteraction, facts: dict[str, dict], version: str, kwargs: dict):
+        """Store one item: findings raised, ``None`` for a duplicate, or the :class:`ReadError` that refused it."""
+        error = "not stored: conflicting concurrent writes"
+        for _ in range(STORE_ATTEMPTS):
+            try:
+                with self.db.session() as s:
+                    self._lock_writes(s)
+                    kept, duplicates, failed = check_stored(s, [item])
+                    if failed:
+                        return failed[0]
+                    if duplicates:
+                        self._bump(s, duplicates=1)
+                        return None
+                    raised = repo.store_interactions(s, kept, dims=self.dims, **kwargs)
+                    self._record_state(s, [item.interaction.id], facts, version)
+                    self._bump(s, stored=1)
+                return raised
+            except IntegrityError as exc:  # the next attempt's check sees what the other writer committed
+                self.dims = repo.Dimensions()
+                error = f"not stored: {type(exc.orig).__name__ if exc.orig is not None else 'IntegrityError'}"
+        return ReadError(item.source_file or "-", item.source_line, f"{error} / no guardada", item.interaction.id)
 
 
 def repo_document(interaction) -> dict:
@@ -274,11 +319,12 @@ def _ingest(db: Database, paths: list[Path], options: IngestOptions, executor: E
             record_errors=state.record_errors,
             progress=bar,
         )
-        for result in executor.run(config, batcher.tasks()):
-            keys = [o.key for o in result.outcomes]
-            bar.update(state.store(result, batcher.items, batcher.rebuild_ids(result.task_id)))
-            batcher.settle(result.task_id, keys)
-            _record_counts(db, run_id, batcher.counts, summary)
+        for finished in executor.run(config, batcher.tasks()):
+            for result in batcher.in_order(finished):  # never before the tasks it took history from
+                keys = [o.key for o in result.outcomes]
+                bar.update(state.store(result, batcher.items, batcher.rebuild_ids(result.task_id)))
+                batcher.settle(result.task_id, keys)
+                _record_counts(db, run_id, batcher.counts, summary)
     _record_counts(db, run_id, batcher.counts, summary)
 
     rollups.refresh_quietly(db)  # the dashboards' daily roll-ups of the days this run touched

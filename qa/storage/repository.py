@@ -193,15 +193,18 @@ def _plain(value: Any) -> Any:
 
 
 def ensure_rule_pack(session: Session, version: str, rules: Sequence[Any] | None = None) -> None:
-    """Record a rule-pack version and its rule catalogue the first time it is used."""
+    """Record a rule-pack version and its rule catalogue the first time it is used.
+
+    Insert-or-ignore: two runs starting together with a new version both get past the first
+    check, and the second insert must leave the first one's row alone rather than fail.
+    """
     if session.get(m.RulePackVersion, version) is not None:
         return
     catalogue = None
     if rules is not None:
         fields = ("id", "family", "severity", "citation", "jurisdiction", "message")
         catalogue = [{f: _plain(getattr(r, f, None)) for f in fields} for r in rules]
-    session.add(m.RulePackVersion(version=version, rules=catalogue))
-    session.flush()
+    _insert_ignore(session, m.RulePackVersion.__table__, [{"version": version, "rules": catalogue}], "version")
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Retention tombstones: what retention purged is not stored again unless an admin lifts the tombstone.
 
 Every ``retention_deletions`` row (written by :func:`qa.workflow.retention.apply_retention`) is a
-tombstone for its source id and its content hash. :func:`drop_tombstoned` is called by
-``qa.storage.repository.store_interactions`` just before interactions are inserted: an item whose
-id or content hash matches a tombstone not yet lifted is left out, logged, and recorded as an
-``ingest_errors`` row of the run (when there is one) with the reason. :func:`lift` (``qa retention
+tombstone for its source id and its content hash. Ingest refuses such a record before it is
+scanned (``qa.ingest.batches.check_stored``, with :func:`live_tombstones`): it is a failed item of
+the run with file, line, id and :data:`REASON`, never counted as stored. :func:`drop_tombstoned`,
+called by ``qa.storage.repository.store_interactions`` just before interactions are inserted, is
+the last guard for every other caller: an item whose id or content hash matches a tombstone not
+yet lifted is left out, logged, and recorded as an ``ingest_errors`` row of the run (when there is
+one) with the reason. :func:`lift` (``qa retention
 lift``, admin) marks the tombstones of an id or hash as lifted, with an audit-log entry, after which
 the interaction can be ingested again.
 """
@@ -62,12 +65,17 @@ def live_tombstones(session: Session, source_ids: Sequence[str], hashes: Sequenc
     return ids, digests
 
 
+def any_live(session: Session) -> bool:
+    """Whether any tombstone is live (one cheap indexed lookup; the table is usually empty)."""
+    return session.scalar(select(RetentionDeletion.id).where(RetentionDeletion.lifted_at.is_(None)).limit(1)) is not None
+
+
 def drop_tombstoned(session: Session, items: list[StoredInteraction], run_id: int | None = None) -> list[StoredInteraction]:
     """Return ``items`` without those whose source id or content hash a live tombstone names."""
     if not items:
         return items
     # One query per batch; an empty table (the usual case) costs one cheap indexed lookup.
-    if session.scalar(select(RetentionDeletion.id).where(RetentionDeletion.lifted_at.is_(None)).limit(1)) is None:
+    if not any_live(session):
         return items
     ids, digests = live_tombstones(session, [i.interaction.id for i in items], [i.content_hash for i in items])
     if not ids and not digests:

@@ -96,11 +96,25 @@ def test_purge_then_reingest_through_the_pipeline_stores_nothing(seeded, tmp_pat
     assert _count(seeded, "purge-me") == 0
     again = tmp_path / "again.jsonl"
     again.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
-    ingest(seeded.db, [again], options, InlineExecutor())
+    scanned: list[int] = []
+
+    class CountingExecutor(InlineExecutor):  # what reaches the scanner
+        def run(self, config, tasks):
+            for task in tasks:
+                scanned.append(len(task.items))
+                yield from super().run(config, [task])
+
+    summary = ingest(seeded.db, [again], options, CountingExecutor())
     assert _count(seeded, "purge-me") == 0
+    # Refused before scanning, reported once with file, line, id and reason, and not counted as stored.
+    assert scanned == [] and (summary.stored, summary.duplicates, summary.failed) == (0, 0, 1)
+    assert summary.errors == [f"{again}:1 [purge-me]: {REASON}"]
     with seeded.db.session() as s:
-        reasons = s.scalars(select(m.IngestError.reason).where(m.IngestError.record_id == "purge-me")).all()
-    assert reasons == [REASON]
+        rows = s.execute(select(m.IngestError.source_file, m.IngestError.source_line, m.IngestError.reason)
+                         .where(m.IngestError.record_id == "purge-me")).all()  # fmt: skip
+        run = s.get(m.IngestRun, summary.run_id)
+        assert (run.stored, run.failed) == (0, 1)
+    assert rows == [(str(again), 1, REASON)]
 
 
 def test_ids_that_sanitise_alike_keep_separate_export_folders(seeded, tmp_path):
