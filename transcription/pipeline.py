@@ -13,6 +13,7 @@ from transcription.guards import apply_guards
 from transcription.options import TranscriptionOptions, channels_from_mapping
 from transcription.paths import RecordingRefused, allowed_roots, confine
 from transcription.redaction import redact_turns
+from transcription.redaction_asr import unheard_codes
 from transcription.roles import decide_channels, turn_speaker
 from transcription.transcript import GuardDrop, Redaction, TranscriptResult, TranscriptTurn
 from transcription.turns import WordTurn, split_turns
@@ -48,7 +49,10 @@ def transcribe_audio(audio: DecodedAudio, options: TranscriptionOptions) -> Tran
 
     roles = decide_channels([" ".join(t.text for t in turns) for turns in channel_turns], options.channels if stereo else None)
     ordered = sorted((t for turns in channel_turns for t in turns), key=lambda t: (t.start, t.channel))
-    redacted = redact_turns([t.text for t in ordered]) if options.redact else [(t.text, []) for t in ordered]
+    if options.redact:  # the text rules, then a code said after a card number that recognition did not hear as digits
+        redacted = unheard_codes(ordered, redact_turns([t.text for t in ordered]))
+    else:
+        redacted = [(t.text, []) for t in ordered]
     turns: list[TranscriptTurn] = []
     redactions: list[Redaction] = []
     for index, (wt, (text, masks)) in enumerate(zip(ordered, redacted, strict=True)):

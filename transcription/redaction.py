@@ -4,12 +4,19 @@ Used for transcripts (``redact_turns`` over a call's turns) and, at ingest, for 
 channel (chat, SMS, e-mail, transcripts supplied as text). Kinds and their masks (``MASKS``):
 
 ``card``        13-19 digits, Luhn-valid, or read after a card cue ("tarjeta", "card", "visa",
-                "plástico"...) within 80 characters; or the 4-digit group after "termina en",
+                "plástico"...) within 80 characters, also in groups with fillers between them
+                ("4556 eh 7375 este 8689 ... 9855"); or the 4-digit group after "termina en",
                 "terminada en", "ending in", "last four", "últimos cuatro"
 ``long_number`` 13-19 digits that are neither, unless an account cue ("cuenta", "obligación",
                 "contrato", "referencia", "account"...) precedes them: those stay readable
 ``cvv``         3-4 digits right after "CVV", "CVC", "CID", "código de seguridad", "security code",
-                "los tres dígitos de atrás"..., or after a bare "código"/"code"
+                "los tres dígitos de atrás"... (and their misheard forms: "se ve ve", "cvb",
+                "código de seguridá", "el número de atrás"), or after a bare "código"/"code"; fillers
+                between the digits are skipped and one misheard digit word is tolerated ("cuatro eh
+                siete dos", "uno más tres", "for five six"; :mod:`transcription.redaction_spoken`); a
+                code said again after "perdón"/"sorry"; and, without any cue, 3-4 digits said digit by
+                digit within 160 characters after a card number ("¿y el de atrás? ocho uno uno"), unless
+                an expiry word ("vence", "expires") or an account cue comes first
 ``us_ssn``      ``123-45-6789`` / ``123 45 6789`` (3-2-4 groups), or up to 9 digits after "social",
                 "SSN", "SS#", "seguro social", "tax ID", "ITIN"
 ``co_cedula``   5-12 digits after "cédula", "C.C.", "CC", "c c", "número de identificación"
@@ -42,6 +49,7 @@ from typing import TYPE_CHECKING
 
 from transcription import redaction_cues as cues
 from transcription.redaction_numbers import SEPARATORS, Run, Token, find_runs, fold, read_runs_with_text2num, tokenize
+from transcription.redaction_spoken import CORRECTIONS, EXPIRY, code_reading, filler_gap
 
 if TYPE_CHECKING:
     from qa.domain import Interaction
@@ -82,6 +90,7 @@ _DASHED_DIGIT = re.compile(r"\d-[\dk]")
 _MASK_TOKEN = re.compile("|".join(re.escape(mask.lower()) for mask in MASKS.values()))
 _BRIDGE_MAX_LEN = 3  # one word this short between two pieces of an ID does not end it ("1-2-3 or 5-6-M-8-9")
 _CONTEXT_CHARS = 120
+_PAYMENT_CHARS = 160  # how far after a card number its security code is still looked for without a cue
 
 
 @dataclass(frozen=True)
@@ -125,8 +134,11 @@ class _Finder:
         self.text = text
         self.folded = fold(text)
         self.masks_in_text: list[int] = []  # starts of masks already in the text ("[CVV]")
+        self.mask_ends: list[tuple[int, str]] = []  # (end, mask) of each, for the code said after a masked card
         if "[" in text:  # a mask is no cue, and it answers the cue before it: redacting twice changes nothing
-            self.masks_in_text = [m.start() for m in _MASK_TOKEN.finditer(self.folded)]
+            found = list(_MASK_TOKEN.finditer(self.folded))
+            self.masks_in_text = [m.start() for m in found]
+            self.mask_ends = [(m.end(), m.group()) for m in found]
             self.folded = _MASK_TOKEN.sub(lambda m: " " * len(m.group()), self.folded)
         events = []
         for m in cues.ALL_CUES.finditer(self.folded):
@@ -193,10 +205,17 @@ class _Finder:
         events, e = self.events, 0
         pending: tuple[int, str] | None = None  # latest unconsumed cue (end, family), card and account cues apart
         card_end = account_end = -(10**9)
+        paid_end = cvv_end = -(10**9)  # end of the last card number masked, of the last code masked
         last4_masked: Match | None = None
-        runs, r = self.runs, 0
+        runs, r, k = self.runs, 0, 0
         while r < len(runs):
             run = runs[r]
+            while k < len(self.mask_ends) and self.mask_ends[k][0] <= run.start:  # masks already in the text
+                if self.mask_ends[k][1] in ("[card]", "[number]"):
+                    paid_end = self.mask_ends[k][0]
+                elif self.mask_ends[k][1] == "[cvv]":
+                    cvv_end = self.mask_ends[k][0]
+                k += 1
             while e < len(events) and events[e][0] <= run.start:
                 end, _s, family, _cue = events[e]
                 if family == "card":
@@ -216,18 +235,28 @@ class _Finder:
                     pending = None  # "cvv [CVV], vence 0827": the cue was answered by the mask
             if pending is not None and run.start - pending[0] <= cues.CUES[pending[1]][1]:
                 cue, pending_end = pending[1], pending[0]
+            elif pending is None and self._corrected(cvv_end, run.start):
+                cue, pending_end = "cvv", cvv_end  # "uno do tres, perdón, uno dos tres": the code said again
             pending = None  # a cue applies to the first number after it only
             if self._is_amount(run):
                 continue
             digits, n = run.digits, len(run.digits)
             near_card = run.start - card_end <= cues.CUES["card"][1]
-            if 13 <= n <= 19 and not run.magnitude and (luhn_ok(digits) or near_card):
+            if n < 13 and cue not in _DIGIT_RANGE and (joined := self._filled_card(runs, r - 1, near_card)) is not None:
+                r, paid_end = joined  # card groups with fillers between them ("4556 eh 7375 este ...")
+                self.add("card", run.start, paid_end)
+            elif 13 <= n <= 19 and not run.magnitude and (luhn_ok(digits) or near_card):
                 self.add("card", run.start, run.end)
+                paid_end = run.end
             elif cue == "last4" and n == 4 and not self._date_or_account(pending_end, run.start, card_end, account_end):
                 last4_masked = Match("card", run.start, run.end)
                 self.add("card", run.start, run.end)
             elif cue in ("cvv", "code") and 3 <= n <= 4:
                 self.add("cvv", run.start, run.end)
+                cvv_end = run.end
+            elif cue in ("cvv", "code") and (span := self._code(run, pending_end, unknown=cue == "cvv")) is not None:
+                self.add("cvv", *span)  # a code split by fillers or with one digit misheard ("cuatro eh siete dos")
+                cvv_end = span[1]
             elif cue in _DIGIT_RANGE and (after := self._identifier(cue, runs, r - 1)) is not None:
                 r = after
             elif n == 4 and last4_masked is not None and self._another_last4(last4_masked, run):
@@ -236,6 +265,54 @@ class _Finder:
                 self.add("us_ssn", run.start, run.end)
             elif 13 <= n <= 19 and not run.magnitude and run.start - account_end > cues.CUES["account"][1]:
                 self.add("long_number", run.start, run.end)
+                paid_end = run.end
+            elif cue is None and n <= 4 and (span := self._payment_code(run, paid_end, cvv_end, account_end)) is not None:
+                self.add("cvv", *span)  # said digit by digit right after a card number: its code, whatever the question
+                cvv_end = span[1]
+
+    def _code(self, run: Run, after: int, *, unknown: bool, digit_by_digit: bool = False) -> tuple[int, int] | None:
+        span = code_reading(self.text, self.folded, run.start, after, unknown=unknown, digit_by_digit=digit_by_digit)
+        if span is None or cues.CURRENCY_AFTER_RE.match(self.folded, span[1], span[1] + 16):
+            return None
+        return None if self.overlaps(*span) else span
+
+    def _corrected(self, cvv_end: int, start: int) -> bool:
+        """A code said again after a correction ("perdón", "sorry") right after the last code masked."""
+        if not 0 < start - cvv_end <= 30:
+            return False
+        return CORRECTIONS.search(self.folded, cvv_end, start) is not None and not EXPIRY.search(self.folded, cvv_end, start)
+
+    def _payment_code(self, run: Run, paid_end: int, cvv_end: int, account_end: int) -> tuple[int, int] | None:
+        """A code said digit by digit within ``_PAYMENT_CHARS`` after a card number, when no code was masked since.
+
+        Not after an account or reference cue named since the card, nor right after an expiry word
+        ("vence cero ocho dos siete" is a date).
+        """
+        if not 0 <= run.start - paid_end <= _PAYMENT_CHARS or cvv_end > paid_end or account_end > paid_end:
+            return None
+        if EXPIRY.search(self.folded, max(paid_end, run.start - 25), run.start):
+            return None
+        return self._code(run, max(paid_end, run.start - 16), unknown=True, digit_by_digit=True)
+
+    def _filled_card(self, runs: list[Run], r: int, near_card: bool) -> tuple[int, int] | None:
+        """Card groups joined across fillers ("4556 eh 7375 este 8689 ... 9855"): (next run index, end) or ``None``.
+
+        13-19 digits in two runs or more, after a card cue or Luhn-valid and read in groups of four.
+        """
+        total, j, digits = len(runs[r].digits), r, [runs[r].digits]
+        while j + 1 < len(runs) and filler_gap(self.folded[runs[j].end : runs[j + 1].start]):
+            nxt = runs[j + 1]
+            if nxt.magnitude or total + len(nxt.digits) > 19 or self._is_amount(nxt):
+                break
+            j += 1
+            total += len(nxt.digits)
+            digits.append(nxt.digits)
+        if j == r or not 13 <= total <= 19 or runs[r].magnitude:
+            return None
+        grouped = all(len(d) % 4 == 0 for d in digits[:-1])
+        if not (near_card or (luhn_ok("".join(digits)) and grouped)):
+            return None
+        return j + 1, runs[j].end
 
     def _identifier(self, kind: str, runs: list[Run], r: int) -> int | None:
         """Mask runs[r] (and pieces bridged to it) as ``kind`` if their digits fit; return the next run index.
@@ -333,17 +410,17 @@ def redact_turns(texts: list[str]) -> list[tuple[str, list[Masked]]]:
             if lo < hi and text[lo - base : hi - base].strip(" .,;:-"):
                 per_turn[k].append(Match(m.kind, lo - base, hi - base))
             k += 1
-    return [_apply(text, matches) for text, matches in zip(texts, per_turn, strict=True)]
+    return [apply_matches(text, matches) for text, matches in zip(texts, per_turn, strict=True)]
 
 
 def redact(text: str, context: str = "") -> tuple[str, list[Masked]]:
     """``text`` with every match replaced by its mask, and where each mask is."""
-    return _apply(text, find_sensitive(text, context))
+    return apply_matches(text, find_sensitive(text, context))
 
 
 def redact_text(text: str) -> str:
     """Only the masked text (for channels without word timestamps: chat, SMS, e-mail)."""
-    return _apply(text, find_sensitive(text))[0]
+    return apply_matches(text, find_sensitive(text))[0]
 
 
 def redact_interaction(interaction: Interaction) -> Interaction:
@@ -363,7 +440,8 @@ def redact_interaction(interaction: Interaction) -> Interaction:
     return interaction.model_copy(update={"turns": turns})
 
 
-def _apply(text: str, matches: list[Match]) -> tuple[str, list[Masked]]:
+def apply_matches(text: str, matches: list[Match]) -> tuple[str, list[Masked]]:
+    """``text`` with each match (in order, not overlapping) replaced by its mask, and where each mask is."""
     out: list[str] = []
     masks: list[Masked] = []
     pos = 0

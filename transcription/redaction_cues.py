@@ -20,11 +20,15 @@ CUES: dict[str, tuple[re.Pattern[str], int]] = {
     "last4": (re.compile(r"\b(termina(?:da|do)? en|terminacion(?: en)?|ending (?:in|with)|ends (?:in|with)|"
                          r"last (?:four|4)(?: digits| numbers)?|"
                          r"(?:los )?ultimos (?:cuatro|4)(?: digitos| numeros)?)" + _END), 30),
-    "cvv": (re.compile(r"\b(cvv2?|cvc2?|cvn|cid|codigo de seguridad|cod(?:igo)?\.? seg|codigo verificador|"
-                       r"codigo de verificacion|security code|verification code|"
-                       r"(?:(?:los )?(?:tres|3|cuatro|4) )?(?:numeros|numeritos|digitos|numerito) (?:de atras|del reverso|"
-                       r"de la parte de atras|de la parte trasera)|"
-                       r"(?:three|3|four|4)[ -]digit code|(?:digits|numbers|code) on the back)" + _END), 30),
+    # Also as speech recognition mishears them: "c v v", "se ve ve", "cvb", "código de seguridá", "see vee vee".
+    "cvv": (re.compile(r"\b(cvv2?|cvc2?|cvn|cid|c ?v ?[vbc]|c ?b ?v|(?:ce|se) ?(?:ve|be|uve) ?(?:ve|be|uve)|see vee (?:vee|see)|"
+                       r"codigo (?:de )?seguri\w*|cod(?:igo)?\.? seg|codigo verificador|"
+                       r"codigo de verificacion|security code|verification (?:code|value)|"
+                       r"(?:(?:los )?(?:tres|3|cuatro|4) )?(?:numeros?|numeritos?|digitos?|codigo)"
+                       r"(?: que (?:esta|estan|sale|salen|aparece|aparecen|viene|vienen))? "
+                       r"(?:de atras|detras|atras|del reverso|al reverso|en el reverso|de la parte de atras|de la parte trasera)|"
+                       r"(?:three|3|four|4)[ -]digit (?:code|number)|"
+                       r"(?:digits|numbers|number|code) (?:on|in|at) the back)" + _END), 30),
     "code": (re.compile(r"\b(codigo|code|cod)" + _END), 12),
     "us_ssn": (re.compile(r"\b(social security(?: number)?|social|ssn|ss ?#|ss number|seguro social|tax ?id|"
                           r"taxpayer id|itin)" + _END), 40),

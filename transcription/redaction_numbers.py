@@ -94,6 +94,7 @@ def tokenize(text: str, folded: str | None = None) -> list[Token]:
 
 _NUMBER_WORDS = sorted({*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, *_THOUSAND, *_MILLION, *_HUNDRED}, key=len, reverse=True)
 _ATOM = re.compile(r"\d+|\b(?=[a-z])(?:" + "|".join(_NUMBER_WORDS) + r")\b")
+ATOM = _ATOM  # one number atom: a numeral or a number word (folded)
 _GAP = re.compile(r"([^\S\n]*)([-,./])?([^\S\n]*)\Z")  # a line break ends a number: "OH 43216\n888-555-0142"
 _WORD_GAP = re.compile(r"[^\S\n]+(y|guion|raya|dash|hyphen)[^\S\n]+\Z")
 
