@@ -193,6 +193,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "f.model_agrees": ("El modelo aprendido coincide, confianza {c}", "The learned model agrees, confidence {c}"),
     "q.interaction_score": ("Puntuación de la interacción", "Interaction score"),
     "q.no_lower": ("Ya tiene la gravedad más baja.", "Already at the lowest severity."),
+    # Findings whose status is "unclear" (speech recognition heard the opening badly): to listen to, not scored
+    "q.unclear_listen": ("Dudoso — escuchar", "Unclear — listen"),
+    "q.finding_status": ("Tipo de hallazgo", "Finding type"),
+    "q.fstatus.unclear": ("Dudoso — escuchar", "Unclear — listen"),
+    "q.fstatus.violation": ("Infracción", "Violation"),
     # Rules
     "r.search": ("Buscar regla", "Search rules"),
     "r.violating": ("Ejemplos que infringen", "Violating examples"),

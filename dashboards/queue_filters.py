@@ -8,9 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboards import data, state
+from dashboards import formatting as fmt
 from dashboards.filters import DATE_FORMAT
 from dashboards.i18n import label
-from qa.views.queue import PENDING, SORTS, QueueQuery, QueueRow
+from qa.views.queue import FINDING_STATUSES, PENDING, SORTS, QueueQuery, QueueRow
 from qa.workflow.reviews import ReviewState
 
 ALL = ""
@@ -54,6 +55,8 @@ def queue_filters(who) -> tuple[QueueQuery, int]:
                                 max_value=options["end"])  # fmt: skip
         end = c[1].date_input(state.tr("lg.to"), value=None, key="q_to", format=fmt, min_value=options["start"],
                               max_value=options["end"])  # fmt: skip
+        finding_status = _choice(c[2], state.tr("q.finding_status"), FINDING_STATUSES[::-1], "q_fstatus",
+                                 lambda v: state.tr(f"q.fstatus.{v}"))  # fmt: skip
         page_size = c[3].selectbox(state.tr("q.page_size"), PAGE_SIZES, index=1, key="q_page_size")
     jump = st.text_input(state.tr("q.jump"), key="q_jump", placeholder=state.tr("q.jump_hint")).strip()
     chosen = tuple(states) or PENDING
@@ -63,7 +66,7 @@ def queue_filters(who) -> tuple[QueueQuery, int]:
         query = QueueQuery(
             jurisdiction=jurisdiction, team=team, agent=agent, family=family, severity=severity, channel=channel,
             has_recording=None if recording is None else recording == "yes", source=source, states=chosen,
-            start=start, end=end, sort=sort,
+            start=start, end=end, sort=sort, finding_status=finding_status,
         )  # fmt: skip
     if st.session_state.get("q_last_query") != (query, page_size):
         st.session_state["q_last_query"] = (query, page_size)
@@ -72,17 +75,21 @@ def queue_filters(who) -> tuple[QueueQuery, int]:
 
 
 def when(row: QueueRow, lang: str) -> str:
-    """The contact's time in the consumer's local time zone, with the zone."""
+    """The contact's time in the consumer's local time zone, with the zone named in the viewer's language and its offset."""
     if row.local_time is None:
-        return "—"
-    offset = row.local_time.strftime("%z")
-    zone = f"{row.timezone}, UTC{offset[:3]}:{offset[3:]}" if offset else row.timezone
-    return state.tr("q.when", time=row.local_time.strftime("%Y-%m-%d %H:%M"), zone=zone)
+        return fmt.MISSING
+    local = fmt.to_zone(row.local_time, row.timezone)
+    return state.tr("q.when", time=fmt.when(local, lang), zone=fmt.zone_label(local, lang))
 
 
 def item_label(index: int, row: QueueRow, lang: str) -> str:
     """The picker's line for one finding: position, severity, rule, interaction, channel, agent name and local time."""
     agent = f"{row.agent_name} ({row.agent})" if row.agent_name and row.agent_name != row.agent else (row.agent or "—")
     recorded = " 🎧" if row.has_recording else ""
+    if row.finding_status == "unclear":
+        recorded += " · ❓ " + state.tr("q.unclear_listen")
+    local = fmt.MISSING
+    if row.local_time is not None:
+        local = f"{fmt.when(fmt.to_zone(row.local_time, row.timezone), lang)} {row.timezone}"
     return (f"{index + 1}. {label('sev', row.severity, lang)} · {row.rule_id} · {row.interaction}{recorded} · "
-            f"{label('channel', row.channel, lang)} · {agent} · {row.local_time:%Y-%m-%d %H:%M} {row.timezone}")  # fmt: skip
+            f"{label('channel', row.channel, lang)} · {agent} · {local}")  # fmt: skip

@@ -3,7 +3,8 @@
 Each account is rescanned as a whole (frequency and cease rules look across its contacts).
 Findings are matched with the stored ones by fingerprint (rule, turn, span): a finding the new
 version no longer raises is marked dropped, a new one is inserted, one raised again after a
-drop is reactivated; each change is a ``finding_events`` row naming the rule-pack version.
+drop is reactivated; each change is a ``finding_events`` row naming the rule-pack version. A stored
+finding raised again takes the new explanation, severity and status ("unclear — listen" is set or cleared).
 Finding rows are never deleted, so reviews pointing at them survive. Scores are recomputed.
 
 Each rescanned account's state (``qa.storage.account_state``: recent contacts, standing facts) is
@@ -119,12 +120,13 @@ def apply_rescan(session: Session, result: TaskResult, scorecard: Scorecard, sca
             if row is None:
                 new_rows.append(repo.finding_row(outcome.key, finding, version, now))
                 continue
-            row.severity, row.citation, row.explanation, row.evidence, row.confidence = (
+            row.severity, row.citation, row.explanation, row.evidence, row.confidence, row.status = (
                 finding.severity,
                 finding.citation,
                 finding.explanation,
                 finding.evidence,
                 finding.confidence,
+                finding.status,  # "unclear — listen" is set and cleared by a rescan too (issue 12)
             )
             if not row.active:
                 row.active, row.raised_version, row.raised_at, row.dropped_version, row.dropped_at = (

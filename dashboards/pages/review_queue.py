@@ -1,17 +1,17 @@
 """Review queue: the prioritised findings, one at a time, with audio, highlighted transcript and the decision buttons.
 
 The queue is paged on the server (:mod:`qa.views.queue`): any number of findings, filtered by
-jurisdiction, team, agent, family, severity, channel, recording, learned or rule finding, status
-and dates, sorted, and an interaction id to jump to. The queue panel is a fragment: a decision or
-"next" reruns only the panel, not the page.
+jurisdiction, team, agent, family, severity, channel, recording, learned or rule finding, status,
+finding status (an "Unclear — listen" finding is badged) and dates, sorted, and an interaction id
+to jump to. The queue panel is a fragment: a decision or "next" reruns only the panel, not the page.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from dashboards import care_panel, data, interaction_panel, state
 from dashboards import components as ui
-from dashboards import data, interaction_panel, state
 from dashboards.i18n import label
 from dashboards.literal import md
 from dashboards.navigation import BY_KEY
@@ -23,9 +23,10 @@ from qa.workflow.errors import ConflictError, WorkflowError
 
 who = state.require_page(*BY_KEY["queue"].rights)
 ui.page_header("page.queue")
+kind = care_panel.kind_picker(who)  # findings, or care checks: hardship mentions, never violations (issue 17)
 url = state.db_url()
 lang = state.lang()
-queue_query, page_size = queue_filters(who)
+queue_query, page_size = queue_filters(who) if kind == "findings" else (None, 50)
 
 
 def _decide(item: reviews.QueueItem, decision: str, score_before) -> None:
@@ -90,7 +91,8 @@ def queue_panel() -> None:
     pager = st.columns([1, 4, 1], vertical_alignment="center")
     pager[0].button(state.tr("q.prev_page"), icon=":material/first_page:", disabled=page.page == 0, key="q_prev_page",
                     width="stretch", on_click=_go, args=(page.offset - page_size,))  # fmt: skip
-    pager[1].caption(state.tr("q.page_of", page=page.page + 1, pages=page.pages) + " · " + state.tr("q.shortcuts"))
+    pager[1].caption(state.tr("q.page_of", page=ui.fmt_num(page.page + 1), pages=ui.fmt_num(page.pages)) + " · "
+                     + state.tr("q.shortcuts"))  # fmt: skip
     pager[2].button(state.tr("q.next_page"), icon=":material/last_page:", disabled=page.page >= page.pages - 1,
                     key="q_next_page", width="stretch", on_click=_go, args=(page.offset + page_size,))  # fmt: skip
     nav = st.columns([1, 4, 1])
@@ -106,6 +108,8 @@ def queue_panel() -> None:
     loaded = interaction_panel.load(who, item.interaction_id)
     score_before = loaded[0].score if loaded else None
     with st.container(border=True):
+        if item.finding_status == "unclear":  # speech recognition heard the opening badly: listen before deciding
+            st.badge(state.tr("q.unclear_listen"), icon=":material/hearing:", color="orange")
         st.caption(state.tr("q.item", n=ui.fmt_num(pos + 1), total=ui.fmt_num(total)) + " · " + when(item, lang))
         interaction_panel.show(who, item.interaction_id, focus_id=item.finding_id, key="q")
     lower = [s for s in ("major", "minor") if SEVERITY_RANK[s] < SEVERITY_RANK.get(item.severity, 0)]
@@ -127,4 +131,7 @@ def queue_panel() -> None:
                                    on_click=_decide, args=(item, decision, score_before))  # fmt: skip
 
 
-queue_panel()
+if kind == "care":
+    care_panel.care_panel(who)
+else:
+    queue_panel()

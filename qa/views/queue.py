@@ -1,7 +1,8 @@
 """The review queue, paged on the server: any number of findings, filtered, sorted, one page of rows at a time.
 
 Filters: jurisdiction, team, agent, family, severity, channel, has a recording, learned or rule
-finding, review status, local date range, and an interaction id to jump to (case-insensitive).
+finding, review status, finding status (``unclear`` — listen — or ``violation``), local date
+range, and an interaction id to jump to (case-insensitive).
 Sorts: ``priority`` (most severe first; rule findings before learned ones, learned ones by falling
 confidence; then the oldest contact), ``newest``, ``oldest`` and ``rule``. Each row carries the
 contact's time in the consumer's local time zone, with the zone. Access is the reviewer's: the
@@ -24,6 +25,7 @@ from qa.workflow.reviews import QueueItem, ReviewState
 
 SORTS = ("priority", "newest", "oldest", "rule")
 SOURCES = ("rule", "learned")
+FINDING_STATUSES = ("violation", "unclear")
 PENDING = (ReviewState.NEW.value, ReviewState.UNCLEAR.value)
 MAX_PAGE_SIZE = 500
 
@@ -43,6 +45,7 @@ class QueueQuery:
     end: date | None = None
     interaction: str | None = None  # source id, case-insensitive
     sort: str = "priority"
+    finding_status: str | None = None  # "violation" | "unclear" (unclear — listen: ASR heard the opening badly)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class QueueRow(QueueItem):
     has_recording: bool = False
     local_time: datetime | None = None
     timezone: str = "UTC"
+    finding_status: str = "violation"  # or "unclear": shown as "Unclear — listen"
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ def _filtered(principal: Principal, query: QueueQuery):
         conditions.append(i.channel == query.channel)
     if query.has_recording is not None:
         conditions.append(i.audio_path.is_not(None) if query.has_recording else i.audio_path.is_(None))
+    if query.finding_status in FINDING_STATUSES:
+        conditions.append(f.status == query.finding_status)
     if query.source in SOURCES:
         conditions.append(f.learned.is_(query.source == "learned"))
     if query.start:
@@ -166,6 +172,7 @@ def queue_page(session: Session, principal: Principal, query: QueueQuery, *, pag
                 finding.evidence, finding.explanation, finding.turn, finding.start, bool(finding.learned), finding.confidence,
                 agent_name=agent_name, channel=interaction.channel, direction=interaction.direction,
                 has_recording=interaction.audio_path is not None, local_time=local, timezone=str(zone) if zone else "UTC",
+                finding_status=finding.status,
             )
         )  # fmt: skip
     return QueuePage(rows, total, page, page_size)

@@ -55,3 +55,49 @@ def test_unclear_opening_is_stored_unclear_and_not_scored(db, tmp_path):
     # The confidence is kept in the canonical document, so a rescan decides the same way; text turns have none.
     assert documents["garbled"]["turns"][0]["asr"]["avg_logprob"] == -0.95
     assert "asr" not in documents["text"]["turns"][0]
+
+
+def _statuses(db) -> dict[str, tuple[str, bool, str]]:
+    with db.session() as s:
+        rows = s.execute(
+            select(m.Interaction.source_id, m.Finding.status, m.Finding.active, m.Finding.explanation)
+            .join(m.Finding)
+            .where(m.Finding.family == "missing_disclosure")
+        ).all()
+    return {sid: (status, active, explanation) for sid, status, active, explanation in rows}
+
+
+def _scores(db) -> dict[str, float]:
+    with db.session() as s:
+        return dict(s.execute(select(m.Interaction.source_id, m.Score.score).join(m.Score)).all())
+
+
+def test_a_rescan_sets_and_clears_the_unclear_status_of_stored_findings(db, tmp_path, monkeypatch):
+    from compliance_rules import asr
+    from qa.rescan import RescanOptions, rescan
+
+    source = write_jsonl(tmp_path / "calls.jsonl", [call("clear", -0.2), call("garbled", -0.95)])
+    ingest(db, [source], IngestOptions(progress=False), InlineExecutor())
+    before = _statuses(db)
+    assert {k: v[0] for k, v in before.items()} == {"clear": "violation", "garbled": "unclear"}
+    with db.session() as s:
+        ids_before = dict(s.execute(select(m.Interaction.source_id, m.Finding.id).join(m.Finding)).all())
+
+    # A stricter confidence floor: the clear call's opening is now unclear, the garbled one stays unclear.
+    monkeypatch.setattr(asr, "UNCLEAR_LOGPROB", -0.1)
+    summary = rescan(db, RescanOptions(progress=False, all=True), InlineExecutor())
+    assert summary.failed == 0
+    after = _statuses(db)
+    assert after["clear"][0] == "unclear" and after["clear"][1] and after["clear"][2].startswith("Unclear — listen")
+    assert after["garbled"][0] == "unclear"
+    assert _scores(db) == {"clear": 100, "garbled": 100}
+
+    # A looser floor: both openings are clear, so both findings are violations again, explained plainly and scored.
+    monkeypatch.setattr(asr, "UNCLEAR_LOGPROB", -2.0)
+    rescan(db, RescanOptions(progress=False, all=True), InlineExecutor())
+    cleared = _statuses(db)
+    assert {k: v[0] for k, v in cleared.items()} == {"clear": "violation", "garbled": "violation"}
+    assert all(active and not explanation.startswith("Unclear") for _, active, explanation in cleared.values())
+    assert all(score < 100 for score in _scores(db).values())
+    with db.session() as s:  # the same finding rows were updated, not new ones added
+        assert dict(s.execute(select(m.Interaction.source_id, m.Finding.id).join(m.Finding)).all()) == ids_before
