@@ -12,11 +12,12 @@ $(BIN)/qa: pyproject.toml
 
 install: $(BIN)/qa
 
-test: install
+test: install lint
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check qa compliance_rules tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Loads the demo floor (with the fixture recordings), creates one demo user per role and serves the dashboards
 # headless (no prompt, no browser launch, nothing fetched from outside); it prints the URL and the demo users.

@@ -140,11 +140,17 @@ def _load_scores(db, count: int) -> None:
             raw = db.engine.raw_connection()
             try:
                 cur = raw.cursor()
-                cols_i = "id, source_id, content_hash, channel, direction, started_at, utc_offset_minutes, local_date, jurisdiction, agent_id, team_id, document, turn_count, requested_by_consumer, ingested_at"
+                cols_i = (
+                    "id, source_id, content_hash, channel, direction, started_at, utc_offset_minutes, local_date, "
+                    "jurisdiction, agent_id, team_id, document, turn_count, requested_by_consumer, ingested_at"
+                )
                 with cur.copy(f"COPY interactions ({cols_i}) FROM STDIN") as copy:
                     for row in inter:
                         copy.write_row((*row, False, row[5]))
-                cols_s = "interaction_id, scorecard, scorecard_version, rule_pack_version, score, passed, auto_failed, agent_id, team_id, local_date, computed_at"
+                cols_s = (
+                    "interaction_id, scorecard, scorecard_version, rule_pack_version, score, passed, auto_failed, "
+                    "agent_id, team_id, local_date, computed_at"
+                )
                 with cur.copy(f"COPY scores ({cols_s}) FROM STDIN") as copy:
                     for row in scores:
                         copy.write_row(row)
@@ -217,21 +223,21 @@ def bench_queries(args) -> None:
             print(f"{name}: loaded {args.count} interactions + scores in {time.perf_counter() - t0:.0f} s")
         print(f"{name}: {args.count} scored interactions", flush=True)
 
-        def daily():
+        def daily(db=db):
             with db.session() as s:
                 return daily_agent_scores(s)
 
-        def week_window():
+        def week_window(db=db):
             with db.session() as s:
                 return daily_agent_scores(s, start=date(2026, 10, 19), end=date(2026, 10, 25))
 
         rows = _time("agent-day aggregate, 90 days (SQL)", daily)
         _time("agent-day aggregate, one week (SQL)", week_window)
-        frame = _time("daily frame (pandas)", lambda: daily_frame(rows))
-        _time("agent ranking by week with 6-week trend (pandas)", lambda: ranking(frame, "week"))
-        _time("agent ranking by month (pandas)", lambda: ranking(frame, "month"))
-        _time("team ranking by week (pandas)", lambda: ranking(frame, "week", keys=("team",)))
-        _time("end to end: query + agent ranking by week", lambda: ranking(daily_frame(daily()), "week"))
+        frame = _time("daily frame (pandas)", lambda rows=rows: daily_frame(rows))
+        _time("agent ranking by week with 6-week trend (pandas)", lambda frame=frame: ranking(frame, "week"))
+        _time("agent ranking by month (pandas)", lambda frame=frame: ranking(frame, "month"))
+        _time("team ranking by week (pandas)", lambda frame=frame: ranking(frame, "week", keys=("team",)))
+        _time("end to end: query + agent ranking by week", lambda daily=daily: ranking(daily_frame(daily()), "week"))
         db.dispose()
 
 

@@ -12,8 +12,10 @@ reset to what a warm-up on other calls left in them, so no turn text is ever ana
 only what truly repeats in speech (words) is found in a cache.
 
 The baseline is another implementation of the scanner: with ``--baseline-tree`` the
-``compliance_rules`` package of that directory (for example ``git worktree add /tmp/scan-base
-HEAD`` before a change), loaded beside this one; without it, this scanner with its trigger index
+``compliance_rules`` package of that directory (for example ``mkdir /tmp/scan-base && git archive
+HEAD | tar -x -C /tmp/scan-base`` before a change), loaded beside this one, its modules put back
+in ``sys.modules`` whenever it loads or scans (so imports made inside its functions, such as the
+consumer model's, come from that tree too); without it, this scanner with its trigger index
 switched off. The rules must produce the same findings, field by field, as the baseline (asserted);
 the learned layers are compared and the differences counted (the model may have changed).
 ``--scaling`` also times the rules at 10 to 80 turns per call and 1 to 400 calls per account,
@@ -29,7 +31,8 @@ import statistics
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +54,26 @@ class Implementation:
     scanner_class: type
     analyzer_for: Callable
     warm: dict = field(default_factory=dict)
+    # Another tree's modules of the package, put in ``sys.modules`` while it loads and scans (see ``active``).
+    modules: dict | None = None
+
+    @contextmanager
+    def active(self) -> Iterator[None]:
+        """Let imports made inside functions (``Scanner.load`` imports the consumer model) find this tree's modules."""
+        if self.modules is None:
+            yield
+            return
+        saved = {name: module for name, module in sys.modules.items() if _own(name)}
+        for name in saved:
+            del sys.modules[name]
+        sys.modules.update(self.modules)
+        try:
+            yield
+        finally:
+            self.modules = {name: module for name, module in sys.modules.items() if _own(name)}
+            for name in self.modules:
+                del sys.modules[name]
+            sys.modules.update(saved)
 
     def reset(self) -> None:
         """Empty the per-text caches; put the word caches back as the warm-up left them."""
@@ -84,10 +107,11 @@ def load_tree(tree: Path) -> Implementation:
             raise SystemExit(f"{tree} has no {PACKAGE} package")
     finally:
         sys.path.remove(str(tree))
-        for name in [n for n in sys.modules if _own(n)]:
+        modules = {n: m for n, m in sys.modules.items() if _own(n)}
+        for name in modules:
             del sys.modules[name]
         sys.modules.update(saved)
-    return Implementation(f"baseline tree {tree}", engine.Scanner, text.analyzer_for)
+    return Implementation(f"baseline tree {tree}", engine.Scanner, text.analyzer_for, modules=modules)
 
 
 def current() -> Implementation:
@@ -100,9 +124,16 @@ def current() -> Implementation:
 def timed(impl: Implementation, scanner, calls: list[Interaction]) -> tuple[float, float, list]:  # noqa: ANN001
     """Scan once; (CPU seconds, wall seconds, findings)."""
     impl.reset()
-    cpu, wall = time.process_time(), time.perf_counter()
-    findings = scanner.scan(calls)
-    return time.process_time() - cpu, time.perf_counter() - wall, findings
+    with impl.active():
+        cpu, wall = time.process_time(), time.perf_counter()
+        findings = scanner.scan(calls)
+        return time.process_time() - cpu, time.perf_counter() - wall, findings
+
+
+def loaded(impl: Implementation, **options) -> object:  # noqa: ANN003
+    """``impl``'s scanner, loaded with its own modules."""
+    with impl.active():
+        return impl.scanner_class.load(**options)
 
 
 def _content(findings: list) -> list[str]:
@@ -120,19 +151,18 @@ def _rounds(runs: dict[str, tuple[Implementation, object]], calls: list[Interact
 def throughput(args: argparse.Namespace, new: Implementation, old: Implementation | None) -> None:
     calls = make_calls(args.calls)
     share = distinct_share(calls)
-    runs: dict[str, tuple[Implementation, object]] = {"rules": (new, new.scanner_class.load(layers="rules"))}
+    runs: dict[str, tuple[Implementation, object]] = {"rules": (new, loaded(new, layers="rules"))}
     if old is not None:
-        runs["baseline rules"] = (old, old.scanner_class.load(layers="rules"))
+        runs["baseline rules"] = (old, loaded(old, layers="rules"))
     else:
-        runs["baseline rules"] = (new, new.scanner_class.load(layers="rules", use_index=False))
+        runs["baseline rules"] = (new, loaded(new, layers="rules", use_index=False))
     if not args.no_learned:
-        runs["rules + learned"] = (new, new.scanner_class.load())
+        runs["rules + learned"] = (new, loaded(new))
         if old is not None:
-            runs["baseline rules + learned"] = (old, old.scanner_class.load())
+            runs["baseline rules + learned"] = (old, loaded(old))
     warm_up = make_calls(200, seed=1)
     for impl, scanner in runs.values():
-        impl.reset()
-        scanner.scan(warm_up)  # spaCy's vocabulary, the word caches
+        timed(impl, scanner, warm_up)  # spaCy's vocabulary, the word caches
     for impl in {id(i): i for i, _ in runs.values()}.values():
         impl.remember_warm()
     results = _rounds(runs, calls, args.rounds)
@@ -173,9 +203,9 @@ def throughput(args: argparse.Namespace, new: Implementation, old: Implementatio
 
 def scaling(args: argparse.Namespace, new: Implementation, old: Implementation | None) -> None:
     """Rules-only cost per call and per turn against turns per call and calls per account."""
-    impls = [("this tree", new, new.scanner_class.load(layers="rules"))]
+    impls = [("this tree", new, loaded(new, layers="rules"))]
     if old is not None:
-        impls.append(("baseline", old, old.scanner_class.load(layers="rules")))
+        impls.append(("baseline", old, loaded(old, layers="rules")))
     count = args.scaling_calls
     print(f"\nscaling, rules only, {count} calls per point, median of {args.rounds} rounds, CPU time:")
     print(f"{'turns/call':>10} " + " ".join(f"{name + ' ms/call':>20} {name + ' us/turn':>20}" for name, _, _ in impls))

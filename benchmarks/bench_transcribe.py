@@ -39,7 +39,6 @@ import statistics
 import subprocess
 import sys
 import time
-import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,8 +51,9 @@ DIGITS = {
 
 
 def normalise_for_wer(text: str, language: str) -> str:
-    text = re.sub(r"\d", lambda m: f" {DIGITS[language][int(m.group())]} ", text)
-    text = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+    from qa.folding import fold
+
+    text = fold(re.sub(r"\d", lambda m: f" {DIGITS[language][int(m.group())]} ", text))
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip()
 
 

@@ -25,8 +25,9 @@ from compliance_rules.text import AnalyzedText
 
 Party = Literal["nobody", "unconfirmed", "consumer", "third_party", "spouse", "guarantor", "voicemail"]
 RequestKind = Literal["stop", "attorney", "dispute", "channel", "proceedings"]
-#: Reads a consumer turn (and the turn before it) into the request kinds it makes: the learned layers' model.
-RequestReader = Callable[[AnalyzedText, AnalyzedText | None], frozenset[str]]
+#: Reads consumer turns, each with the turn before it, into the request kinds each makes: the learned layers'
+#: model. It is given every consumer turn of an interaction at once (so a model scores them together).
+RequestReader = Callable[[list[tuple[AnalyzedText, AnalyzedText | None]]], list[frozenset[str]]]
 
 # Words that cannot be a person's or a company's name after an intro cue.
 _NOT_A_NAME = frozenset(
@@ -174,6 +175,10 @@ def build_dialogue(
         dialogue.confirmed_at = 0
     asked_identity = asked_verification = asked_when = False
     proposed_callback: int | None = None
+    heard_at: dict[int, frozenset[str]] = {}
+    if reader is not None:
+        said = [index for index, (speaker, _) in enumerate(turns) if speaker == "consumer"]
+        heard_at = dict(zip(said, reader([(turns[i][1], turns[i - 1][1] if i else None) for i in said]), strict=True))
     for index, (speaker, text) in enumerate(turns):
         if speaker == "agent":
             if party in ("third_party", "unconfirmed", "nobody") and lexicons.find("guarantor_role", text, negation=False):
@@ -227,7 +232,7 @@ def build_dialogue(
                     party = "unconfirmed"
                 if asked_identity and not denied and lexicons.find("evasive_answer", text, negation=False):
                     dialogue.evasive.append(index)
-        learned = reader(text, turns[index - 1][1] if index else None) if reader is not None else frozenset()
+        learned = heard_at.get(index, frozenset())
         _record_requests(dialogue, index, text, lexicons, day, learned)
         if asked_when and not any(cb.turn == index for cb in dialogue.callbacks):
             dialogue.callbacks.append(parse_callback(text, day, index))

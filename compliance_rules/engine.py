@@ -19,9 +19,8 @@ from compliance_rules.dialogue import RequestReader
 from compliance_rules.lexicon import LEXICON_DIR, LexiconSet, Pruned
 from compliance_rules.schema import RuleSpec
 from compliance_rules.text import analyzer_for
-from qa.domain import Finding, Interaction, split_jurisdiction
+from qa.domain import Finding, Interaction, Severity, split_jurisdiction
 
-SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
 #: Collector thresholds while a batch is scanned (CPython's default is (700, 10, 10)). A scan makes
 #: millions of short-lived objects beside large long-lived caches (lemma tables, word chunks, the
 #: trigger index); with the default thresholds the collector took about a third of the scanner's CPU
@@ -190,7 +189,7 @@ class Scanner:
             for hit in rule.detector.detect(ctx):
                 findings.append(_finding(rule.spec, ctx, hit))
         findings = unclear_openings(interaction, merge_learned(findings))
-        findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, SEVERITY_RANK[f.severity], f.rule_id))
+        findings.sort(key=lambda f: (f.turn if f.turn is not None else -1, -Severity(f.severity).rank, f.rule_id))
         return findings
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,6 +56,7 @@ from compliance_rules.shorthand import (
 from compliance_rules.shorthand import (
     MASKABLE as _MASKABLE,
 )
+from qa.folding import fold
 
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
 _WORD_CHARS = re.compile(r"[^\W_]+(?:[*][^\W_]*)*", re.UNICODE)
@@ -145,10 +147,8 @@ def matching_form(text: str, apostrophes: bool = False) -> tuple[str, tuple[int,
     return "".join(out), tuple(starts), tuple(ends)
 
 
-def strip_accents(text: str) -> str:
-    """Lower-case ``text`` and remove diacritics (``ñ`` becomes ``n``)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+#: Lower-case and remove diacritics (``ñ`` becomes ``n``): the project's one folding, :func:`qa.folding.fold`.
+strip_accents = fold
 
 
 class Token(NamedTuple):
@@ -235,6 +235,14 @@ def _lemma_lookup(language: str) -> dict[str, str]:
     return dict(load_language_data(data["lemma_lookup"]))
 
 
+#: Analysed turns kept per language, least recently used dropped first. Enough for what truly repeats
+#: (greetings, the mini-Miranda, short answers); a stream of distinct texts must not grow memory (issue 14:
+#: ingest analyses each text twice, scan and call outcomes, so every text used to be kept, up to 200,000).
+CACHED_TEXTS = 2048
+#: Hashes of texts analysed once, remembered to spot a repeat (emptied when full).
+SEEN_TEXTS = 200_000
+
+
 class Analyzer:
     """Tokenises and lemmatises turns for one language."""
 
@@ -247,8 +255,8 @@ class Analyzer:
         # Analysed turns kept for texts that repeat (greetings, the mini-Miranda, "sí, con él"): a text
         # enters on its second sight. Most turns never repeat, and keeping them all made every full
         # collection walk millions of tokens.
-        self._cache: dict[str, AnalyzedText] = {}
-        self._seen: set[int] = set()  # hashes of texts analysed once (bounded, emptied when full)
+        self._cache: OrderedDict[str, AnalyzedText] = OrderedDict()  # at most CACHED_TEXTS, LRU
+        self._seen: set[int] = set()  # hashes of texts analysed once (at most SEEN_TEXTS, emptied when full)
         self._forms: dict[str, tuple[str, str]] = {}
         self._maskable = _MASKABLE[language]
         self._chunks: dict[str, _Chunk] = {}
@@ -278,6 +286,7 @@ class Analyzer:
     def analyze(self, text: str) -> AnalyzedText:
         cached = self._cache.get(text)
         if cached is not None:
+            self._cache.move_to_end(text)
             return cached
         lowered, starts, ends = matching_form(text, apostrophes=self.language == "en")
         # Offsets map one to one (the usual case): tokens come from the word chunks, each analysed once.
@@ -305,10 +314,11 @@ class Analyzer:
         )
         key = hash(text)
         if key in self._seen:
-            if len(self._cache) < 200_000:
-                self._cache[text] = analyzed
+            self._cache[text] = analyzed
+            if len(self._cache) > CACHED_TEXTS:
+                self._cache.popitem(last=False)
         else:
-            if len(self._seen) >= 1_000_000:
+            if len(self._seen) >= SEEN_TEXTS:
                 self._seen.clear()
             self._seen.add(key)
         return analyzed

@@ -9,6 +9,8 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
+from dashboards import formatting as fmt
+from dashboards.filters import select_all
 from dashboards.i18n import label
 from dashboards.literal import md
 from qa.workflow import calibration as services
@@ -17,7 +19,7 @@ from qa.workflow.errors import WorkflowError
 
 
 def _fmt_kappa(value: float | None) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.2f}"
+    return fmt.number(value, state.lang(), 2)
 
 
 def _create(who: Principal, url: str) -> None:
@@ -27,18 +29,26 @@ def _create(who: Principal, url: str) -> None:
         return
     with st.expander(state.tr("cal.new"), icon=":material/add_circle:"), st.form("cal_create", border=False):
         name = st.text_input(state.tr("cal.name"), key="cal_name")
-        options = {int(r.interaction_id): f"{r.source_id} · {r.local_date} · {r.agent or '—'} · {r.jurisdiction or '—'} · "
-                   f"{r.findings} ⚑" for r in candidates.itertuples(index=False)}  # fmt: skip
+        lang = state.lang()
+        options = {int(r.interaction_id): f"{r.source_id} · {fmt.day(r.local_date, lang)} · {r.agent or '—'} · "
+                   f"{r.jurisdiction or '—'} · {fmt.number(r.findings, lang)} ⚑"
+                   for r in candidates.itertuples(index=False)}  # fmt: skip
         chosen = st.multiselect(
             state.tr("cal.interactions"),
             list(options),
             format_func=options.get,
             key="cal_interactions",
             placeholder=state.tr("cal.pick"),
+            select_all=select_all(),
         )
         people = {u: f"{u} · {label('role', r, state.lang())}" for u, r in reviewers}
         picked = st.multiselect(
-            state.tr("cal.reviewers"), list(people), format_func=people.get, key="cal_reviewers", placeholder=state.tr("cal.pick")
+            state.tr("cal.reviewers"),
+            list(people),
+            format_func=people.get,
+            key="cal_reviewers",
+            placeholder=state.tr("cal.pick"),
+            select_all=select_all(),
         )
         if st.form_submit_button(state.tr("cal.create"), type="primary", icon=":material/group_add:"):
             try:
@@ -64,7 +74,8 @@ def _decide_items(who: Principal, url: str, cal) -> None:
             c[0].html(ui.CSS + f'<div class="qa-finding">{ui.severity_badge(item.severity)} '
                       f"<b>{html.escape(label('fam', item.family, lang))}</b> · {html.escape(item.interaction)}<br>"
                       f'<span class="rule">{html.escape(item.rule_id)}</span><br>'
-                      f"<i>«{html.escape(item.evidence)}»</i><br>{html.escape(item.explanation)}</div>")  # fmt: skip
+                      f"<i>«{html.escape(item.evidence)}»</i><br>"
+                      f"{ui.explanation_html(item.rule_id, item.explanation, item.evidence)}</div>")  # fmt: skip
             c[1].radio(state.tr("cal.decision"), services.DECISIONS, key=f"cal_{cal.id}_{item.finding_id}",
                        index=services.DECISIONS.index(item.my_decision) if item.my_decision else None,
                        format_func=lambda d: label("state", d, lang), horizontal=True)  # fmt: skip
@@ -99,30 +110,35 @@ def _report(who: Principal, url: str, cal) -> None:
     k[3].metric(state.tr("cal.reviewers"), ui.fmt_num(len(report.reviewers)))
     left, right = st.columns(2)
 
+    lang = state.lang()
+    # Numbers keep their values (the tables sort by them); the text shown is the viewer's locale's.
+    shown = {"cohen_kappa": "num2", "mean_cohen_kappa": "num2", "fleiss_kappa": "num2", "observed_agreement": "pct",
+             "agreement_with_scanner": "pct", "decided": "int", "items": "int", "divergent": "int"}  # fmt: skip
+
     def pct(text: str):
-        return st.column_config.NumberColumn(text, format="percent")
+        return st.column_config.NumberColumn(text)
 
     def kappa(text: str):
-        return st.column_config.NumberColumn(text, format="%.2f")
+        return st.column_config.NumberColumn(text)
 
     with left:
         st.caption(state.tr("cal.pairs"))
         pairs = pd.DataFrame(report.pairs, columns=["a", "b", "cohen_kappa", "observed_agreement"])
-        st.dataframe(pairs, hide_index=True, width="stretch",
+        st.dataframe(fmt.styled(pairs, lang, shown), hide_index=True, width="stretch",
                      column_config={"a": state.tr("cal.reviewer"), "b": state.tr("cal.reviewer"),
                                     "cohen_kappa": kappa("Cohen κ"),
                                     "observed_agreement": pct(state.tr("cal.agreement"))})  # fmt: skip
     with right:
         st.caption(state.tr("cal.per_reviewer"))
         people = pd.DataFrame(report.per_reviewer, columns=["reviewer", "decided", "agreement_with_scanner", "mean_cohen_kappa"])
-        st.dataframe(people, hide_index=True, width="stretch",
+        st.dataframe(fmt.styled(people, lang, shown), hide_index=True, width="stretch",
                      column_config={"reviewer": state.tr("cal.reviewer"), "decided": state.tr("cal.decided"),
                                     "agreement_with_scanner": pct(state.tr("cal.with_scanner")),
                                     "mean_cohen_kappa": kappa(state.tr("cal.mean_cohen"))})  # fmt: skip
     if report.per_rule:
         st.caption(state.tr("cal.per_rule"))
         rules = pd.DataFrame(report.per_rule, columns=["rule_id", "items", "fleiss_kappa", "mean_cohen_kappa", "divergent"])
-        st.dataframe(rules, hide_index=True, width="stretch",
+        st.dataframe(fmt.styled(rules, lang, shown), hide_index=True, width="stretch",
                      column_config={"rule_id": state.tr("col.rule"), "items": state.tr("cal.items"),
                                     "fleiss_kappa": kappa("Fleiss κ"),
                                     "mean_cohen_kappa": kappa(state.tr("cal.mean_cohen")),
@@ -143,8 +159,9 @@ def show(who: Principal) -> None:
                           key="cal_session", format_func=lambda i: f"#{i} · {sessions[i].name} · "
                           f"{state.tr('cal.status.' + sessions[i].status)}")  # fmt: skip
     cal = sessions[cal_id]
-    meta = {"by": md(cal.created_by or "—"), "when": f"{cal.created_at:%Y-%m-%d}", "reviewers": md(", ".join(cal.reviewers))}
-    st.caption(state.tr("cal.meta", n=len(cal.finding_ids), **meta))
+    meta = {"by": md(cal.created_by or "—"), "when": fmt.day(cal.created_at, state.lang()),
+            "reviewers": md(", ".join(cal.reviewers))}  # fmt: skip
+    st.caption(state.tr("cal.meta", n=fmt.number(len(cal.finding_ids), state.lang()), **meta))
     if cal.status == "open" and who.username in cal.reviewers:
         _decide_items(who, url, cal)
     if cal.status == "open" and (cal.created_by == who.username or who.role == Role.ADMIN) and who.can(Right.CALIBRATE):

@@ -8,6 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboards import formatting as fmt
 from dashboards.i18n import label, t
 from dashboards.state import lang, tr
 from qa.views.interactions import highlight_segments
@@ -21,6 +22,8 @@ CSS = """
   padding: 12px 16px; box-shadow: 0 1px 2px rgba(16,24,40,.04);}
 [data-testid="stMetricLabel"] p {font-size: .82rem; color: #52606d;}
 [data-testid="stMetricValue"] {font-size: 1.55rem; font-weight: 600; color: #102a43;}
+[data-testid="stMetricLabel"] *, [data-testid="stMetricValue"] * {white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: break-word; line-height: 1.25;}
 .qa-meta {color:#334e68; font-size:.92rem; margin:.1rem 0 .4rem 0;} .qa-meta b {color:#102a43;}
 .qa-header {display:flex; align-items:baseline; gap:.8rem; margin-bottom:.2rem;}
 .qa-header h1 {font-size:1.65rem; margin:0; padding:0; color:#102a43;}
@@ -49,14 +52,18 @@ def page_header(title_key: str, subtitle: str | None = None) -> None:
 
 
 def fmt_pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None or pd.isna(value) else f"{100 * value:.{digits}f} %"
+    """A ratio as a percentage in the viewer's locale ("12,3%" / "12.3%"); see :mod:`dashboards.formatting`."""
+    return fmt.percent(value, lang(), digits)
 
 
 def fmt_num(value: float | int | None, digits: int = 0) -> str:
-    if value is None or pd.isna(value):
-        return "—"
-    text = f"{value:,.{digits}f}"
-    return text.replace(",", " ") if lang() == "es" else text
+    """A number in the viewer's locale ("1.234,5" / "1,234.5"); "—" when missing."""
+    return fmt.number(value, lang(), digits)
+
+
+def score_column(title: str):
+    """A 0–100 score as a bar in the brand colour, labelled in whole points (the same in both languages)."""
+    return st.column_config.ProgressColumn(title, min_value=0, max_value=100, format="%.0f", color=BRAND)
 
 
 def severity_badge(severity: str) -> str:
@@ -68,7 +75,7 @@ def family_labels(frame: pd.DataFrame, column: str = "family") -> pd.DataFrame:
     return frame.assign(**{column: frame[column].map(lambda v: label("fam", v, lang()))})
 
 
-LOCALES = {"es": "es_CO", "en": "en_US"}
+LOCALES = fmt.LOCALES
 
 
 def vega_locale(language: str) -> dict:
@@ -139,7 +146,7 @@ def transcript_html(turns, findings, focus_id: int | None = None) -> str:
                 tip = html.escape(f"{f.rule_id} · {f.citation}")
                 pieces.append(f'<mark class="{f.severity}{focus}" title="{tip}">{html.escape(text)}</mark>')
         who = turn.speaker if turn.speaker in ("agent", "consumer") else "other"
-        when = f'<span class="time">{turn.start:.1f} s</span>' if turn.start is not None else ""
+        when = f'<span class="time">{fmt.number(turn.start, lang(), 1)} s</span>' if turn.start is not None else ""
         parts.append(
             f'<div class="qa-turn {who}"><span class="who">{html.escape(label("speaker", turn.speaker, lang()))}</span>'
             f"{when}<br>{''.join(pieces)}</div>"
@@ -148,8 +155,32 @@ def transcript_html(turns, findings, focus_id: int | None = None) -> str:
 
 
 def confidence_text(value: float) -> str:
-    text = f"{value:.2f}"
-    return text.replace(".", ",") if lang() == "es" else text
+    return fmt.number(value, lang(), 2)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in the viewer's language, from CLDR ("español", "Spanish", "inglés", "English")."""
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(fmt.LOCALES.get(lang, "es_CO"))
+
+
+def explanation_html(rule_id: str, explanation: str, evidence: str | None = None) -> str:
+    """A finding's explanation in the viewer's language where the rule pack has it; the rest labelled with its language.
+
+    A Spanish call's explanation is the rule's Spanish message plus details in Spanish: on an English page the
+    rule's English message is shown, and the details that exist only in Spanish follow, marked "Spanish only".
+    """
+    from compliance_rules.asr import UNCLEAR_PREFIX
+    from dashboards.data import rules_by_id
+    from qa.views.catalog import explained
+
+    shown = explained(explanation, rules_by_id().get(rule_id), lang(), UNCLEAR_PREFIX, evidence)
+    out = html.escape(shown.text)
+    if shown.detail:
+        tag = tr("ex.only_in", language=language_name(shown.detail_lang or "es", lang()))
+        out += f'<br><span class="cite" lang="{shown.detail_lang}"><b>{html.escape(tag)}:</b> {html.escape(shown.detail)}</span>'
+    return out
 
 
 def finding_card(f, *, focus: bool = False) -> str:
@@ -165,7 +196,7 @@ def finding_card(f, *, focus: bool = False) -> str:
         f"<b>{html.escape(label('fam', f.family, lang()))}</b> · {html.escape(state)}<br>"
         f'<span class="rule">{html.escape(f.rule_id)}</span><br>{model}'
         f'<span class="cite">{html.escape(f.citation)}</span><br>'
-        f"<i>«{html.escape(f.evidence)}»</i><br>{html.escape(f.explanation)}</div>"
+        f"<i>«{html.escape(f.evidence)}»</i><br>{explanation_html(f.rule_id, f.explanation, f.evidence)}</div>"
     )
 
 
@@ -181,20 +212,25 @@ def breach_label(breach: str) -> str:
 
 def contact_table(timeline: pd.DataFrame) -> None:
     """The contacts of a timeline (a case's, an account's) as a table: local time with its zone, channel, findings."""
+    language = lang()
     table = pd.DataFrame(
         {
             "source_id": timeline["source_id"],
-            "local_time": timeline["local_time"].dt.strftime("%Y-%m-%d %H:%M") + " " + timeline["timezone"],
-            "channel": timeline["channel"].map(lambda v: label("channel", v, lang())),
-            "direction": timeline["direction"].map(lambda v: label("direction", v, lang())),
+            "local_time": timeline["local_time"],
+            "zone": [fmt.zone_label(fmt.zone_at(t, z), language) for t, z in zip(timeline["local_time"], timeline["timezone"],
+                                                                                   strict=True)],
+            "channel": timeline["channel"].map(lambda v: label("channel", v, language)),
+            "direction": timeline["direction"].map(lambda v: label("direction", v, language)),
             "agent": timeline["agent"].fillna("—"),
-            "families": timeline["families"].map(lambda fs: ", ".join(label("fam", f, lang()) for f in fs) or "—"),
+            "families": timeline["families"].map(lambda fs: ", ".join(label("fam", f, language) for f in fs) or "—"),
         }
-    )
+    )  # fmt: skip
     st.dataframe(
-        table, hide_index=True, width="stretch", height=min(360, 38 + 35 * len(table)),
-        column_config={"source_id": tr("col.interaction"), "local_time": tr("lg.local_time"), "channel": tr("col.channel"),
-                       "direction": tr("lg.direction"), "agent": tr("col.agent"), "families": tr("lg.findings")},
+        fmt.styled(table, language, {"local_time": "when"}), hide_index=True, width="stretch",
+        height=min(360, 38 + 35 * len(table)),
+        column_config={"source_id": tr("col.interaction"), "local_time": tr("lg.local_time"), "zone": tr("lg.zone"),
+                       "channel": tr("col.channel"), "direction": tr("lg.direction"), "agent": tr("col.agent"),
+                       "families": tr("lg.findings")},
     )  # fmt: skip
 
 
@@ -203,7 +239,11 @@ def contact_timeline_chart(timeline: pd.DataFrame, bands: pd.DataFrame, *, heigh
     points = timeline.assign(
         day=timeline["date"] + pd.Timedelta(hours=12),
         breach_label=timeline["breach"].map(breach_label),
-        time=timeline["local_time"].dt.strftime("%Y-%m-%d %H:%M"),
+        channel=timeline["channel"].map(lambda v: label("channel", v, lang())),
+        time=[
+            f"{fmt.when(t, lang())} ({fmt.zone_label(fmt.zone_at(t, z), lang())})"
+            for t, z in zip(timeline["local_time"], timeline["timezone"], strict=True)
+        ],
     )
     y = alt.Y(
         "hour:Q", title=tr("lg.hour"), scale=alt.Scale(domain=[0, 24], nice=False), axis=alt.Axis(values=list(range(0, 25, 3)))

@@ -31,6 +31,12 @@ def rule_specs() -> list:
     return load_rule_specs()
 
 
+@st.cache_resource(show_spinner=False)
+def rules_by_id() -> dict[str, Any]:
+    """The rule catalogue by rule id (for a finding's rule texts in the viewer's language)."""
+    return {rule.id: rule for rule in rule_specs()}
+
+
 @st.cache_data(ttl=TTL, show_spinner=False)
 def filter_options(url: str, who: Principal) -> dict[str, Any]:
     rollups.refresh_quietly(db())

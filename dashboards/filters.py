@@ -73,13 +73,30 @@ def filter_bar(key: str, *, show_teams: bool = True) -> tuple[Filters, Period | 
     if show_teams:
         with cols[0]:
             teams = tuple(
-                st.multiselect(state.tr("f.teams"), options["teams"], key=f"{key}_teams", placeholder=state.tr("f.all"))
+                st.multiselect(
+                    state.tr("f.teams"),
+                    options["teams"],
+                    key=f"{key}_teams",
+                    placeholder=state.tr("f.all"),
+                    select_all=select_all(),
+                )  # fmt: skip
             )
     with cols[-1]:
         jurisdictions = tuple(
-            st.multiselect(state.tr("f.jurisdictions"), options["jurisdictions"], key=f"{key}_jur", placeholder=state.tr("f.all"))
+            st.multiselect(
+                state.tr("f.jurisdictions"),
+                options["jurisdictions"],
+                key=f"{key}_jur",
+                placeholder=state.tr("f.all"),
+                select_all=select_all(),
+            )  # fmt: skip
         )
     return Filters(start=period.start, end=period.end, teams=teams, jurisdictions=jurisdictions), period
+
+
+def select_all() -> bool:
+    """Whether a multiselect offers Streamlit's "Select all": its text is English only, so only on English pages."""
+    return state.lang() == "en"
 
 
 def widened(filters: Filters, start: date) -> Filters:

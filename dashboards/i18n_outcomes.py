@@ -31,6 +31,57 @@ OUTCOME_STRINGS: dict[str, tuple[str, str]] = {
         "Kept / promises settled (kept, partly kept or broken), after the grace days.",
     ),
     "oc.agent": ("Resultados de cobranza del gestor", "The collector's collection results"),
+    # Care checks (a hardship mention in the review queue: was it handled well? never a violation).
+    "care.kind": ("Tipo de elemento", "Item kind"),
+    "care.kind.findings": ("Hallazgos", "Findings"),
+    "care.kind.care": ("Revisiones de cuidado ({n})", "Care checks ({n})"),
+    "care.badge": ("Revisión de cuidado", "Care check"),
+    "care.question": (
+        "El consumidor mencionó una dificultad (desempleo, enfermedad, duelo, desastre). ¿Se atendió con cuidado? "
+        "No es una infracción: no cuenta en la puntuación de cumplimiento ni en la precisión de las reglas.",
+        "The consumer mentioned hardship (job loss, illness, bereavement, disaster). Was it handled with care? "
+        "This is not a violation: it never counts in the compliance score or in rule precision.",
+    ),
+    "care.show": ("Mostrar", "Show"),
+    "care.show.new": ("Por revisar", "To check"),
+    "care.show.decided": ("Revisadas", "Checked"),
+    "care.empty": ("No hay revisiones de cuidado con este filtro.", "No care checks with this filter."),
+    "care.item": ("Revisión de cuidado {n} de {total}", "Care check {n} of {total}"),
+    "care.pick": ("Revisión de cuidado", "Care check"),
+    "care.handled_well": ("Bien atendido", "Handled well"),
+    "care.not_handled_well": ("Mal atendido", "Not handled well"),
+    "care.state.new": ("Por revisar", "To check"),
+    "care.state.handled_well": ("Bien atendido", "Handled well"),
+    "care.state.not_handled_well": ("Mal atendido", "Not handled well"),
+    "care.verdict": ("{state} · {who}: {reason}", "{state} · {who}: {reason}"),
+    "care.saved": ("Guardado: {state}. La puntuación no cambia.", "Saved: {state}. The score does not change."),
+    "care.conflict": (
+        "Otra persona cambió esta revisión de cuidado; se recargó.",
+        "Someone else changed this care check; it was reloaded.",
+    ),
+    # Coaching from outcomes (a missed or broken promise), Agents and Coaching pages.
+    "oco.title": ("Coaching desde un resultado", "Coaching from an outcome"),
+    "oco.caption": (
+        "Contactos con el titular sin promesa de pago y promesas incumplidas del gestor. El seguimiento compara la "
+        "tasa de promesas o de cumplimiento antes y después del coaching.",
+        "The collector's right-party contacts without a promise to pay, and broken promises. The follow-up compares "
+        "the promise rate or the kept rate before and after coaching.",
+    ),
+    "oco.none": ("Sin promesas no obtenidas ni incumplidas.", "No missed or broken promises."),
+    "oco.pick": ("Contactos", "Contacts"),
+    "oco.pick_hint": ("Elija uno o más contactos", "Choose one or more contacts"),
+    "oco.kind.missed_promise": ("Promesa no obtenida", "Missed promise"),
+    "oco.kind.broken_promise": ("Promesa incumplida", "Broken promise"),
+    "oco.opened_from": ("Abierto desde: {what}", "Opened from: {what}"),
+    "oco.counts": ("Casos", "Cases"),
+    "oco.promise_rate_help": (
+        "Promesas / contactos con el titular, en la ventana antes de abrir el ítem y después de su recepción.",
+        "Promises / right-party contacts, in the window before the item was opened and after it was acknowledged.",
+    ),
+    "oco.kept_rate_help": (
+        "Promesas cumplidas / promesas vencidas hechas en cada ventana (las pendientes no cuentan).",
+        "Promises kept / promises settled made in each window (pending ones are left out).",
+    ),
     "today.title": ("Hoy", "Today"),
     "today.caption": (
         "Promesas incumplidas sin contacto posterior y devoluciones de llamada acordadas, por gestor ({day}).",

@@ -78,6 +78,13 @@ UX_STRINGS: dict[str, tuple[str, str]] = {
     "direction.outbound": ("Saliente", "Outbound"),
     "direction.inbound": ("Entrante", "Inbound"),
     "lg.findings": ("Hallazgos", "Findings"),
+    "ag.score_findings": ("Puntuación · hallazgos", "Score · findings"),
+    "lg.zone": ("Zona horaria", "Time zone"),
+    "lg.result_one": ("1 interacción encontrada", "1 interaction found"),
+    "iv.no_audio_call": ("Llamada sin grabación cargada.", "Call without an uploaded recording."),
+    "iv.local_time": ("Hora local del consumidor", "Consumer's local time"),
+    "ex.only_in": ("Solo en {language}", "{language} only"),
+    "ex.example_in": ("en {language}", "in {language}"),
     "lg.case_contacts": ("Contactos del caso ({n})", "Contacts in the case ({n})"),
     "lg.by_family_note": (
         "Contactos con al menos un hallazgo de cada familia (un contacto puede contar en varias).",

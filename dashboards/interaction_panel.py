@@ -7,10 +7,11 @@ import html
 import streamlit as st
 
 from dashboards import components as ui
+from dashboards import formatting as fmt
 from dashboards import state
 from dashboards.i18n import label
 from dashboards.literal import md
-from qa.views.interactions import recording
+from qa.views.interactions import consumer_time, recording
 from qa.workflow import interactions as services
 from qa.workflow.errors import WorkflowError
 
@@ -31,6 +32,14 @@ def load(who, interaction_id: int, *, unredacted: bool = False):
     return summary, findings, turns, audio
 
 
+def local_start(who, interaction_id: int, started_at) -> str:
+    """When the contact started, in the consumer's local time with the zone named (UTC when no zone is known)."""
+    with state.db().session() as s:
+        local = consumer_time(s, state.scope_of(who), interaction_id)
+    moment, zone = local if local is not None else (started_at, "UTC")
+    return fmt.local_when(moment, zone, state.lang())
+
+
 def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "iv", unredacted: bool = False) -> None:
     loaded = load(who, interaction_id, unredacted=unredacted)
     if loaded is None:
@@ -48,7 +57,7 @@ def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "i
             state.tr("col.channel"),
             f"{label('channel', summary.channel, state.lang())} · {label('direction', summary.direction, state.lang())}",
         ),
-        (state.tr("col.date"), summary.started_at.strftime("%Y-%m-%d %H:%M UTC")),
+        (state.tr("iv.local_time"), local_start(who, interaction_id, summary.started_at)),
     ]
     meta[1].html(ui.CSS + '<div class="qa-meta">' + " &nbsp;·&nbsp; ".join(
         f"{html.escape(k)}: <b>{html.escape(str(v or '—'))}</b>" for k, v in facts) + "</div>")  # fmt: skip
@@ -58,7 +67,7 @@ def show(who, interaction_id: int, *, focus_id: int | None = None, key: str = "i
         st.audio(str(audio), start_time=start)
         st.caption(state.tr("iv.audio_from", s=start))
     else:
-        st.caption(state.tr("iv.no_audio"))
+        st.caption(state.tr("iv.no_audio_call" if summary.channel == "call" else "iv.no_audio"))
     left, right = st.columns([1.6, 1])
     with left:
         st.markdown(f"**{state.tr('iv.transcript')}**")

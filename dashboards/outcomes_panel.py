@@ -9,36 +9,45 @@ viewer (an agent sees only their own rows, a supervisor their team).
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import func, select
 
 from dashboards import components as ui
+from dashboards import formatting as fmt
 from dashboards import state
 from dashboards.data import TTL
+from dashboards.outcome_coaching import coach_from_outcomes
 from dashboards.state import db, scope_of
 from qa.workflow.access import Principal, Role
 
 _COLUMNS = ["key", "name", "team", "contacts", "contacts_per_day", "right_party_rate", "promise_rate", "kept_rate"]
 
 
-def _money(amounts: dict[str, float]) -> str:
-    return " · ".join(f"{currency} {value:,.0f}" for currency, value in sorted(amounts.items())) or "—"
+def _money(amounts: dict[str, float], lang: str) -> str:
+    return fmt.amounts(amounts, lang)
 
 
-def _short(value: float) -> str:
-    return f"{value / 1e6:.1f} M" if value >= 1e6 else f"{value / 1e3:.0f} k" if value >= 1e4 else f"{value:,.0f}"
+def _due(text: str | None, lang: str) -> str:
+    """A "Today" item's due date, or a callback's local time (both ISO text), in the viewer's locale."""
+    if not text:
+        return fmt.MISSING
+    try:
+        moment = datetime.fromisoformat(str(text))
+    except ValueError:
+        return str(text)
+    return fmt.day(moment, lang) if len(str(text)) <= 10 else fmt.when(moment, lang)
 
 
-def _compact(amounts: dict[str, float]) -> str:
-    """Amounts short enough for a metric tile (``COP 9.5 M · USD 12 k``); the full figures go in its help."""
-    return " · ".join(f"{currency} {_short(value)}" for currency, value in sorted(amounts.items())) or "—"
+def _compact(amounts: dict[str, float], lang: str) -> str:
+    """Amounts short enough for a metric tile (``COP 9,5 M · USD 12 k``); the full figures go in its help."""
+    return fmt.amounts(amounts, lang, short=True)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
-def performance_rows(url: str, who: Principal, start: date, end: date, by: str = "agent") -> pd.DataFrame:
+def performance_rows(url: str, who: Principal, start: date, end: date, by: str = "agent", lang: str = "es") -> pd.DataFrame:
     from qa.performance import performance
 
     with db().session() as s:
@@ -46,8 +55,8 @@ def performance_rows(url: str, who: Principal, start: date, end: date, by: str =
     frame = pd.DataFrame([r.as_dict() for r in rows])
     if frame.empty:
         return frame
-    frame["promised_text"] = frame["promised"].map(_money)
-    frame["collected_text"] = frame["collected"].map(_money)
+    frame["promised_text"] = frame["promised"].map(lambda a: _money(a, lang))
+    frame["collected_text"] = frame["collected"].map(lambda a: _money(a, lang))
     return frame
 
 
@@ -89,8 +98,9 @@ def _caption() -> str:
     from qa.scoring import load_scorecard
 
     config = load_scorecard("default").performance
-    weights = ", ".join(f"{state.tr('oc.' + _WEIGHT_KEYS[k])} {v:g}" for k, v in config.weights.items())
-    return state.tr("oc.caption", gate=f"{config.gate:g}", weights=weights)
+    lang = state.lang()
+    weights = ", ".join(f"{state.tr('oc.' + _WEIGHT_KEYS[k])} {fmt.plain(v, lang)}" for k, v in config.weights.items())
+    return state.tr("oc.caption", gate=fmt.plain(config.gate, lang), weights=weights)
 
 
 _WEIGHT_KEYS = {"compliance": "compliance", "right_party_rate": "rpc", "promise_rate": "promise_rate", "kept_rate": "kept_rate"}
@@ -104,32 +114,36 @@ def _metrics(frame: pd.DataFrame) -> None:
     cols[2].metric(state.tr("oc.promise_rate"), ui.fmt_pct(totals["promise"]))
     cols[3].metric(state.tr("oc.kept_rate"), ui.fmt_pct(totals["kept"]), help=state.tr("oc.kept_help"))
     promised, collected = _sum_amounts(frame["promised"]), _sum_amounts(frame["collected"])
-    cols[4].metric(state.tr("oc.promised"), _compact(promised), help=_money(promised))
-    cols[5].metric(state.tr("oc.collected"), _compact(collected), help=_money(collected))
+    lang = state.lang()
+    cols[4].metric(state.tr("oc.promised"), _compact(promised, lang), help=_money(promised, lang))
+    cols[5].metric(state.tr("oc.collected"), _compact(collected, lang), help=_money(collected, lang))
 
 
 def _table(frame: pd.DataFrame, by: str) -> None:
     shown = frame[[*_COLUMNS, "promised_text", "collected_text", "compliance", "overall"]]
     if by == "team":
         shown = shown.drop(columns=["name", "team"])
+    rows = len(shown)
+    shown = fmt.styled(shown, state.lang(), {"contacts": "int", "contacts_per_day": "num1", "right_party_rate": "pct",
+                                             "promise_rate": "pct", "kept_rate": "pct", "compliance": "num1"})  # fmt: skip
     st.dataframe(
         shown,
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * len(shown)),
+        height=min(420, 38 + 35 * rows),
         column_config={
             "key": state.tr("col.agent") if by == "agent" else state.tr("col.team"),
             "name": state.tr("col.agent"),
             "team": state.tr("col.team"),
             "contacts": state.tr("oc.contacts"),
-            "contacts_per_day": st.column_config.NumberColumn(state.tr("oc.per_day"), format="%.1f"),
-            "right_party_rate": st.column_config.NumberColumn(state.tr("oc.rpc"), format="percent"),
-            "promise_rate": st.column_config.NumberColumn(state.tr("oc.promise_rate"), format="percent"),
-            "kept_rate": st.column_config.NumberColumn(state.tr("oc.kept_rate"), format="percent"),
+            "contacts_per_day": st.column_config.NumberColumn(state.tr("oc.per_day")),
+            "right_party_rate": st.column_config.NumberColumn(state.tr("oc.rpc")),
+            "promise_rate": st.column_config.NumberColumn(state.tr("oc.promise_rate")),
+            "kept_rate": st.column_config.NumberColumn(state.tr("oc.kept_rate")),
             "promised_text": state.tr("oc.promised"),
             "collected_text": state.tr("oc.collected"),
-            "compliance": st.column_config.NumberColumn(state.tr("oc.compliance"), format="%.1f"),
-            "overall": st.column_config.ProgressColumn(state.tr("oc.overall"), min_value=0, max_value=100, format="%.1f"),
+            "compliance": st.column_config.NumberColumn(state.tr("oc.compliance")),
+            "overall": ui.score_column(state.tr("oc.overall")),
         },
     )
 
@@ -137,7 +151,7 @@ def _table(frame: pd.DataFrame, by: str) -> None:
 def overview_panel(who: Principal, start: date, end: date) -> None:
     """The period's collection results for the viewer's scope, per collector and per team, then the "Today" list."""
     st.markdown(f"#### {state.tr('oc.title')}")
-    frame = performance_rows(state.db_url(), who, start, end, "agent")
+    frame = performance_rows(state.db_url(), who, start, end, "agent", state.lang())
     if frame.empty:
         st.info(state.tr("oc.none"))
     else:
@@ -147,7 +161,7 @@ def overview_panel(who: Principal, start: date, end: date) -> None:
         with by_agent:
             _table(frame, "agent")
         with by_team:
-            teams = performance_rows(state.db_url(), who, start, end, "team")
+            teams = performance_rows(state.db_url(), who, start, end, "team", state.lang())
             if not teams.empty:
                 _table(teams, "team")
     if who.role != Role.AGENT:
@@ -158,18 +172,17 @@ def today_panel(who: Principal, today: date | None = None) -> None:
     """Broken promises and agreed callbacks due, per collector."""
     frame, day = today_rows(state.db_url(), who, today or date.today())
     st.markdown(f"#### {state.tr('today.title')}")
-    st.caption(state.tr("today.caption", day=day.isoformat()))
+    lang = state.lang()
+    st.caption(state.tr("today.caption", day=fmt.day(day, lang)))
     if day != (today or date.today()):
-        st.caption(state.tr("today.as_of", day=day.isoformat()))
+        st.caption(state.tr("today.as_of", day=fmt.day(day, lang)))
     if frame.empty:
         st.info(state.tr("today.empty"))
         return
     frame = frame.assign(
         kind=frame["kind"].map(lambda k: state.tr(f"today.{k}")),
-        amount=[
-            f"{c} {a:,.0f}" if c is not None and a is not None and not pd.isna(a) else "—"
-            for a, c in zip(frame["amount"], frame["currency"], strict=True)
-        ],
+        amount=[fmt.money(a, c, lang) if c else fmt.MISSING for a, c in zip(frame["amount"], frame["currency"], strict=True)],
+        due=frame["due"].map(lambda d: _due(d, lang)),
         agent=frame["agent_name"].fillna(frame["agent"]),
     )
     st.dataframe(
@@ -190,7 +203,7 @@ def today_panel(who: Principal, today: date | None = None) -> None:
 
 def agent_panel(who: Principal, agent_code: str, start: date, end: date) -> None:
     """One collector's collection results in the period (the rows are already scoped to the viewer)."""
-    frame = performance_rows(state.db_url(), who, start, end, "agent")
+    frame = performance_rows(state.db_url(), who, start, end, "agent", state.lang())
     st.markdown(f"#### {state.tr('oc.agent')}")
     mine = frame[frame["key"] == agent_code] if not frame.empty else frame
     if mine.empty:
@@ -202,3 +215,4 @@ def agent_panel(who: Principal, agent_code: str, start: date, end: date) -> None
     cols[0].metric(state.tr("oc.compliance"), ui.fmt_num(row["compliance"], 1))
     cols[1].metric(state.tr("oc.overall"), ui.fmt_num(row["overall"], 1))
     cols[2].metric(state.tr("oc.hardship"), ui.fmt_num(row["hardship"]))
+    coach_from_outcomes(who, agent_code)  # a missed or broken promise opens a coaching item

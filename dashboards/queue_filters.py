@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboards import data, state
 from dashboards import formatting as fmt
-from dashboards.filters import DATE_FORMAT
+from dashboards.filters import DATE_FORMAT, select_all
 from dashboards.i18n import label
 from qa.views.queue import FINDING_STATUSES, PENDING, SORTS, QueueQuery, QueueRow
 from qa.workflow.reviews import ReviewState
@@ -47,7 +47,8 @@ def queue_filters(who) -> tuple[QueueQuery, int]:
         recording = _choice(b[1], state.tr("q.recording"), ("yes", "no"), "q_rec", lambda v: state.tr(f"q.rec.{v}"))
         source = _choice(b[2], state.tr("q.source"), ("rule", "learned"), "q_source", lambda v: state.tr(f"q.source.{v}"))
         states = b[3].multiselect(state.tr("q.status"), [s.value for s in ReviewState], default=list(PENDING), key="q_states",
-                                  format_func=lambda v: label("state", v, lang), placeholder=state.tr("f.all"))  # fmt: skip
+                                  format_func=lambda v: label("state", v, lang), placeholder=state.tr("f.all"),
+                                  select_all=select_all())  # fmt: skip
         sort = b[4].selectbox(state.tr("q.sort"), SORTS, key="q_sort", format_func=lambda v: state.tr(f"q.sort.{v}"))
         c = st.columns([1, 1, 2, 1])
         fmt = DATE_FORMAT.get(lang, "YYYY-MM-DD")

@@ -10,8 +10,8 @@ import streamlit as st
 
 from dashboards.i18n import DEFAULT_LANGUAGE, t
 from qa.storage import Database, database_url, open_database
-from qa.views import Scope
-from qa.workflow.access import ALL_SCOPE, Principal, Right, Role
+from qa.workflow import access
+from qa.workflow.access import Principal, Right, Role, Scope
 
 PRINCIPAL_KEY = "principal"
 LANG_KEY = "lang"
@@ -72,14 +72,8 @@ def sign_out() -> None:
 
 
 def scope_of(who: Principal) -> Scope:
-    """Return the rows a principal's pages may read (the same rule as ``qa.workflow.access.visible_interactions``)."""
-    if who.role in ALL_SCOPE:
-        return Scope.everything()
-    if who.role == Role.AGENT:
-        return Scope(agent_ids=frozenset({who.agent_id}) if who.agent_id is not None else frozenset())
-    if who.role == Role.SUPERVISOR and who.team_id is not None:
-        return Scope(team_ids=frozenset({who.team_id}))
-    return Scope.nothing()
+    """Return the rows a principal's pages may read: :func:`qa.workflow.access.scope_of`, the services' own rule."""
+    return access.scope_of(who)
 
 
 def require_page(*rights: Right, roles: tuple[Role, ...] = ()) -> Principal:

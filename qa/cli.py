@@ -34,6 +34,7 @@ _COMMAND_MODULES = (
     "qa.cli_users",
     "qa.cli_audit",
     "qa.cli_export",
+    "qa.cli_coaching",
     "qa.cli_retention",
 )
 

@@ -30,7 +30,38 @@ Channel = Literal["call", "chat", "sms", "email"]
 Direction = Literal["outbound", "inbound"]
 Speaker = Literal["agent", "consumer", "other", "unknown"]
 Language = Literal["es", "en"]
-Severity = Literal["critical", "major", "minor"]
+
+
+class Severity(StrEnum):
+    """How grave a finding is: the one vocabulary and order of severities (a ``str``, so ``"critical"`` compares equal).
+
+    ``rank`` grows with gravity (minor 1, major 2, critical 3); :meth:`gravest_first` gives the
+    display and sort order. Scorecards, the scanner's sort, the review queue's order and the
+    downgrade check all read it from here.
+    """
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANKS[self]
+
+    @classmethod
+    def gravest_first(cls) -> tuple[Severity, ...]:
+        return (cls.CRITICAL, cls.MAJOR, cls.MINOR)
+
+    @classmethod
+    def rank_of(cls, value: str) -> int:
+        """The rank of a severity given as text; 0 for anything that is not one (sorts last)."""
+        try:
+            return cls(value).rank
+        except ValueError:
+            return 0
+
+
+_SEVERITY_RANKS = {Severity.MINOR: 1, Severity.MAJOR: 2, Severity.CRITICAL: 3}
 
 
 class Family(StrEnum):

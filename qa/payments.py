@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.outcome_models import OutcomeRow, Payment
 from qa.storage.repository import bulk_insert
 from qa.storage.types import utcnow
@@ -206,8 +207,8 @@ def import_payments(session: Session, path: Path, *, now: datetime | None = None
         rows.append((p, _fingerprint(p, seen[key])))
     existing: set[str] = set()
     prints = [f for _, f in rows]
-    for start in range(0, len(prints), 500):
-        existing.update(session.scalars(select(Payment.fingerprint).where(Payment.fingerprint.in_(prints[start : start + 500]))))
+    for part in chunks(prints):
+        existing.update(session.scalars(select(Payment.fingerprint).where(Payment.fingerprint.in_(part))))
     stamp = utcnow()
     new = [
         {
@@ -227,8 +228,8 @@ def import_payments(session: Session, path: Path, *, now: datetime | None = None
     summary.imported, summary.already = len(new), len(rows) - len(new)
     accounts = sorted({p.account for p, _ in rows})
     ids: set[int] = set()
-    for start in range(0, len(accounts), 500):
-        ids.update(session.scalars(select(m.Account.id).where(m.Account.code.in_(accounts[start : start + 500]))))
+    for part in chunks(accounts):
+        ids.update(session.scalars(select(m.Account.id).where(m.Account.code.in_(part))))
     # The accounts paid, and every account with a promise still pending (one may have fallen due unpaid).
     ids.update(session.scalars(select(OutcomeRow.account_id).where(OutcomeRow.promise_status == "pending").distinct()))
     ids.discard(None)
@@ -269,14 +270,13 @@ def evaluate_promises(
     if account_ids is None:
         promises = [tuple(r) for r in session.execute(query).all()]
     else:
-        for start in range(0, len(account_ids), 500):
-            part = account_ids[start : start + 500]
+        for part in chunks(account_ids):
             promises.extend(tuple(r) for r in session.execute(query.where(o.account_id.in_(part))).all())
     codes = sorted({code for _, _, code in promises})
     paid: dict[str, list[list]] = defaultdict(list)
-    for start in range(0, len(codes), 500):
+    for part in chunks(codes):
         stmt = select(Payment.account_code, Payment.paid_at, Payment.amount, Payment.currency).where(
-            Payment.account_code.in_(codes[start : start + 500])
+            Payment.account_code.in_(part)
         )
         for code, at, amount, currency in session.execute(stmt.order_by(Payment.paid_at)):
             paid[code].append([at, amount, currency])  # the amount left is consumed in place

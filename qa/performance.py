@@ -157,7 +157,9 @@ def performance(
 
 
 def _scoped(scope: Any) -> list:
-    """WHERE clauses over ``outcomes`` for a viewer's scope (None: everything)."""
+    """WHERE clauses over ``outcomes`` for a viewer's scope (None: everything): the access rule's own ``Scope.where``."""
+    if scope is not None and hasattr(scope, "where"):
+        return list(scope.where(OutcomeRow.agent_id, OutcomeRow.team_id))
     clauses = []
     if scope is not None and getattr(scope, "agent_ids", None) is not None:
         clauses.append(OutcomeRow.agent_id.in_(sorted(scope.agent_ids)))

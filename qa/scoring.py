@@ -11,17 +11,17 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from qa.domain import Family
+from qa.domain import Family, Severity
 from qa.performance_config import PerformanceConfig
 
 SCORECARD_DIR = Path(__file__).with_name("scorecards")
-SEVERITY_RANK = {"minor": 1, "major": 2, "critical": 3}
-SeverityName = Literal["critical", "major", "minor"]
+#: Severity name -> rank (minor 1 .. critical 3), read from :class:`qa.domain.Severity`.
+SEVERITY_RANK = {str(s): s.rank for s in Severity}
 
 
 class ScorecardError(ValueError):
@@ -32,7 +32,7 @@ class FamilyRule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     weight: float = Field(ge=0)
-    auto_fail: SeverityName | None = None
+    auto_fail: Severity | None = None
 
 
 class Scorecard(BaseModel):
@@ -42,7 +42,7 @@ class Scorecard(BaseModel):
     title: dict[str, str] = Field(default_factory=dict)
     max_score: float = Field(default=100, gt=0)
     passing_mark: float = Field(ge=0)
-    severity_multipliers: dict[SeverityName, float]
+    severity_multipliers: dict[Severity, float]
     families: dict[Family, FamilyRule]
     # Collection results beside compliance (issue 17): gate, weights, grace days; see qa.performance_config.
     performance: PerformanceConfig = Field(default_factory=PerformanceConfig)
@@ -50,7 +50,7 @@ class Scorecard(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Scorecard:
-        missing = [s for s in SEVERITY_RANK if s not in self.severity_multipliers]
+        missing = [str(s) for s in Severity if s not in self.severity_multipliers]
         if missing:
             raise ValueError(f"severity_multipliers lacks {', '.join(missing)}")
         if self.passing_mark > self.max_score:
@@ -59,7 +59,7 @@ class Scorecard(BaseModel):
 
     @property
     def auto_fail_families(self) -> dict[str, str]:
-        return {f.value: r.auto_fail for f, r in self.families.items() if r.auto_fail}
+        return {f.value: str(r.auto_fail) for f, r in self.families.items() if r.auto_fail}
 
 
 def load_scorecard(name_or_path: str | Path = "default") -> Scorecard:
@@ -114,7 +114,7 @@ def score_findings(scorecard: Scorecard, findings: Iterable[Scorable]) -> Intera
         counts[family.value] = counts.get(family.value, 0) + 1
         points = rule.weight * scorecard.severity_multipliers[finding.severity]
         deductions[family.value] = min(rule.weight, deductions.get(family.value, 0.0) + points)
-        if rule.auto_fail and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[rule.auto_fail]:
+        if rule.auto_fail and Severity(finding.severity).rank >= rule.auto_fail.rank:
             auto_fail_by.append(family.value)
     auto_failed = bool(auto_fail_by)
     score = 0.0 if auto_failed else max(0.0, scorecard.max_score - sum(deductions.values()))

@@ -20,8 +20,8 @@ is a plausible number). Every removal is recorded as a :class:`GuardDrop` withou
 from __future__ import annotations
 
 import re
-import unicodedata
 
+from qa.folding import fold
 from transcription.options import TranscriptionOptions
 from transcription.transcript import GuardDrop, Segment, Word
 
@@ -51,9 +51,7 @@ MAX_NGRAM = 6
 
 
 def normalise(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", stripped)).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", fold(text))).strip()
 
 
 def segment_drop_reason(segment: Segment, options: TranscriptionOptions) -> str | None:

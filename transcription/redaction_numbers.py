@@ -17,9 +17,10 @@ Everything here is linear in the text's length: one regex pass for tokens, one p
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from qa.folding import fold_aligned
 
 _UNITS = {
     "cero": 0, "uno": 1, "un": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7,
@@ -58,26 +59,9 @@ _EN = frozenset(
 _TOKEN = re.compile(r"\d+|[^\W\d_]+|\S")
 
 
-class _FoldTable(dict):
-    """``str.translate`` table folding each character to one lower-case, accent-free character (filled lazily)."""
-
-    def __missing__(self, code: int) -> str:
-        base = unicodedata.normalize("NFKD", chr(code).lower())
-        kept = "".join(c for c in base if not unicodedata.combining(c))
-        value = kept[0] if kept else " "
-        if len(self) < 65536:
-            self[code] = value
-        return value
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, one character for one: offsets in the result are offsets in ``text``."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_FOLD)
+#: Lower case without accents, one character for one: offsets in the result are offsets in the text
+#: (:func:`qa.folding.fold_aligned`, the project's one folding).
+fold = fold_aligned
 
 
 class Token(NamedTuple):

@@ -36,7 +36,9 @@ def learned_scores(ctx: InteractionContext, model: TurnModel) -> list[tuple[int,
     key = ("learned", model.version)
     cached = ctx.memo.get(key)
     if cached is None:
-        cached = [(index, view, model.score(view)) for index, view in turn_views(ctx)]
+        views = turn_views(ctx)
+        scores = model.score_many([view for _, view in views])
+        cached = [(index, view, score) for (index, view), score in zip(views, scores, strict=True)]
         ctx.memo[key] = cached
     return cached
 

@@ -193,16 +193,13 @@ class ConsumerReader:
         return cls(load_model(name, directory))
 
     def scores(self, text: AnalyzedText, previous: AnalyzedText | None) -> dict[str, float]:
-        view = TurnView(
-            text=text,
-            previous=previous,
-            previous_speaker="agent" if previous is not None else "none",
-            party="consumer",
-            requests=frozenset(),
-            channel="call",
-            jurisdiction="US",
-        )
-        return self.model.score(view)
+        return self.model.score(_view(text, previous))
+
+    def scores_many(
+        self, turns: list[tuple[AnalyzedText, AnalyzedText | None]], only: tuple[str, ...] | None = None
+    ) -> list[dict[str, float]]:
+        """:meth:`scores` of every ``(turn, turn before)``, computed together (``only``: just these signals)."""
+        return self.model.score_many([_view(text, previous) for text, previous in turns], only)
 
     def signals(self, text: AnalyzedText, previous: AnalyzedText | None) -> set[str]:
         """The signals whose score reaches their threshold."""
@@ -215,6 +212,19 @@ class ConsumerReader:
         return self.signals(analyzer.analyze(text), analyzer.analyze(previous) if previous else None)
 
 
+def _view(text: AnalyzedText, previous: AnalyzedText | None) -> TurnView:
+    """A consumer's turn as the consumer-turn model sees it."""
+    return TurnView(
+        text=text,
+        previous=previous,
+        previous_speaker="agent" if previous is not None else "none",
+        party="consumer",
+        requests=frozenset(),
+        channel="call",
+        jurisdiction="US",
+    )
+
+
 def request_reader(name: str = CONSUMER_MODEL, directory: Path = MODELS_DIR) -> tuple[RequestReader, list[Path]]:
     """The dialogue's reading of consumer requests with the shipped model, and the files it depends on.
 
@@ -224,12 +234,16 @@ def request_reader(name: str = CONSUMER_MODEL, directory: Path = MODELS_DIR) -> 
     reader = ConsumerReader.load(name, directory)
     thresholds = reader.model.thresholds
 
-    def read(text: AnalyzedText, previous: AnalyzedText | None) -> frozenset[str]:
-        scores = reader.scores(text, previous)
-        heard = {s for s in REQUEST_SIGNALS if scores.get(s, 0.0) >= max(thresholds[s], REQUEST_FLOOR)}
-        if text.is_question:
-            heard.discard("attorney")  # "You're a lawyer?" asks about the collector; representation is stated
-        return frozenset(heard)
+    floors = {s: max(thresholds[s], REQUEST_FLOOR) for s in REQUEST_SIGNALS if s in thresholds}
+
+    def read(turns: list[tuple[AnalyzedText, AnalyzedText | None]]) -> list[frozenset[str]]:
+        heard_all = []
+        for (text, _), scores in zip(turns, reader.scores_many(turns, REQUEST_SIGNALS), strict=True):
+            heard = {s for s, floor in floors.items() if scores.get(s, 0.0) >= floor}
+            if text.is_question:
+                heard.discard("attorney")  # "You're a lawyer?" asks about the collector; representation is stated
+            heard_all.append(frozenset(heard))
+        return heard_all
 
     path = reader.model.path
     return read, [path, path.with_name("MODEL_CARD.md")]

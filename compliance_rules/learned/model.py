@@ -13,6 +13,7 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ from compliance_rules.learned.features import (
     word_features,
     words_of,
 )
+from compliance_rules.learned.scoring import BatchScorer
 from compliance_rules.text import AnalyzedText, analyzer_for
 
 SCHEMA = "qa.turn-classifier/1"
@@ -177,6 +179,7 @@ class TurnModel:
         self._word_index: dict[str, tuple[int, ...]] = {}
         # Per family, the TF-IDF rows of its positive training examples, built on first use.
         self._neighbours: dict[str, sparse.csr_matrix] = {}
+        self._batch: BatchScorer | None = None
 
     @classmethod
     def load(cls, path: Path, card: Path | None = None) -> TurnModel:
@@ -258,6 +261,15 @@ class TurnModel:
         else:
             logits = self.intercepts
         return {family: 1.0 / (1.0 + math.exp(-float(logits[column]))) for column, family in open_families}
+
+    def score_many(self, views: Sequence[TurnView], only: Sequence[str] | None = None) -> list[dict[str, float]]:
+        """:meth:`score` of every view, computed together (``scoring.BatchScorer``: the same numbers, faster).
+
+        ``only``: compute just these families (each one's score is the same as when all are computed).
+        """
+        if self._batch is None:
+            self._batch = BatchScorer(self)
+        return self._batch.score_many(views, only)
 
     def flagged(self, scores: dict[str, float], family: str) -> bool:
         return family in scores and scores[family] >= self.thresholds[family]

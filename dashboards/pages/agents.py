@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, interaction_panel, state
+from dashboards import formatting as fmt
 from dashboards.filters import period_picker
 from dashboards.i18n import label
 from dashboards.literal import md
@@ -21,6 +22,7 @@ from qa.workflow.access import Role
 who = state.require_page()
 ui.page_header("page.agents")
 url = state.db_url()
+lang = state.lang()
 directory = data.agent_directory(url, who)
 if directory.empty:
     st.info(state.tr("ag.none"))
@@ -44,7 +46,7 @@ if who.role != Role.AGENT:
     st.markdown(f"#### {state.tr('ag.ranking')} · {chosen.label(state.lang())}")
     table = ranked[["rank", "agent_name", "team", "interactions", "score", "pass_rate", "auto_failed", "change", "trend"]]
     st.dataframe(
-        table,
+        fmt.styled(table, lang, {"interactions": "int", "pass_rate": "pct", "auto_failed": "int", "change": "signed"}),
         hide_index=True,
         width="stretch",
         height=min(420, 38 + 35 * len(table)),
@@ -53,10 +55,11 @@ if who.role != Role.AGENT:
             "agent_name": state.tr("col.agent"),
             "team": state.tr("col.team"),
             "interactions": state.tr("col.interactions"),
-            "score": st.column_config.ProgressColumn(state.tr("col.score"), min_value=0, max_value=100, format="%.1f"),
-            "pass_rate": st.column_config.NumberColumn(state.tr("col.pass_rate"), format="percent"),
+            # Whole points on the bar: no decimal separator to write in one language or the other.
+            "score": ui.score_column(state.tr("col.score")),
+            "pass_rate": st.column_config.NumberColumn(state.tr("col.pass_rate")),
             "auto_failed": state.tr("k.auto_failed"),
-            "change": st.column_config.NumberColumn(state.tr("col.change"), format="%+.1f"),
+            "change": st.column_config.NumberColumn(state.tr("col.change")),
             "trend": state.tr("col.trend"),
         },
     )
@@ -72,7 +75,8 @@ code = directory.loc[directory["id"] == agent_id, "code"].iloc[0]
 trend = agent_views.agent_trend(daily, code, period, floor_daily)
 summary = agent_views.agent_summary(daily, floor_daily, code, chosen)
 cols = st.columns(4)
-cols[0].metric(state.tr("col.score"), ui.fmt_num(summary["score"], 1), delta=summary["change"])
+change = None if fmt.missing(summary["change"]) else fmt.signed(summary["change"], lang)
+cols[0].metric(state.tr("col.score"), ui.fmt_num(summary["score"], 1), delta=change)
 cols[1].metric(state.tr("col.pass_rate"), ui.fmt_pct(summary["pass_rate"]))
 cols[2].metric(state.tr("col.interactions"), ui.fmt_num(summary["interactions"]))
 cols[3].metric(state.tr("col.floor"), ui.fmt_num(summary["floor_score"], 1), help=state.tr("ag.floor_note"))
@@ -92,7 +96,7 @@ with right:
         ui.bar_chart(fam, "family", "findings", state.tr("ag.breakdown"), value_title=state.tr("col.findings"), height=220)
         rules = breakdown.assign(severity=breakdown["severity"].map(lambda s: label("sev", s, state.lang())))
         st.dataframe(
-            rules[["rule_id", "severity", "findings"]],
+            fmt.styled(rules[["rule_id", "severity", "findings"]], lang, {"findings": "int"}),
             hide_index=True,
             width="stretch",
             height=min(240, 38 + 35 * len(rules)),
@@ -105,13 +109,18 @@ with right:
 
 st.markdown(f"#### {state.tr('ag.worst')}")
 worst = data.worst_interactions(url, who, agent_id)
+WORST_COLUMNS = [1.4, 1, 0.8, 0.8, 0.8, 0.6]
+if not worst.empty:
+    heads = ("col.interaction", "col.date", "col.channel", "col.jurisdiction", "ag.score_findings")
+    for column, key in zip(st.columns(WORST_COLUMNS), heads, strict=False):
+        column.caption(state.tr(key))
 for row in worst.itertuples(index=False):
-    cols = st.columns([1.4, 1, 0.8, 0.8, 0.8, 0.6])
+    cols = st.columns(WORST_COLUMNS)
     cols[0].text(row.source_id)
-    cols[1].write(str(row.local_date))
+    cols[1].write(fmt.day(row.local_date, lang))
     cols[2].write(label("channel", row.channel, state.lang()))
     cols[3].write(row.jurisdiction or "—")
-    cols[4].write(f"{row.score:.0f} · {row.findings} ⚑")
+    cols[4].write(f"{fmt.number(row.score, lang)} · {fmt.number(row.findings, lang)} ⚑")
     if cols[5].button(state.tr("ag.open"), key=f"ag_open_{row.interaction_id}", icon=":material/open_in_new:"):
         st.session_state["ag_interaction"] = int(row.interaction_id)
 opened = st.session_state.get("ag_interaction")

@@ -13,8 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import components as ui
-from dashboards import data, state
-from dashboards.filters import period_picker
+from dashboards import data, outcome_coaching, state
+from dashboards import formatting as fmt
+from dashboards.filters import period_picker, select_all
 from dashboards.i18n import label
 from dashboards.literal import md
 from dashboards.navigation import BY_KEY
@@ -61,15 +62,17 @@ def _risk_section() -> None:
     ranked = risk_ranking(daily, open_by_agent, period, as_of=chosen.start, between=between)
     st.caption(state.tr("co.to_coach_period"))
     st.dataframe(
-        ranked.drop(columns=["agent", "trend"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
+        fmt.styled(ranked.drop(columns=["agent", "trend"]), lang,
+                   {"interactions": "int", "pass_rate": "pct", "auto_failed": "int", "change": "signed", "open_items": "int"}),
+        hide_index=True, width="stretch", height=min(320, 38 + 35 * len(ranked)),
         column_config={
             "risk_rank": st.column_config.NumberColumn(state.tr("co.risk_rank"), width="small"),
             "agent_name": state.tr("col.agent"), "team": state.tr("col.team"),
             "interactions": state.tr("col.interactions"),
-            "score": st.column_config.ProgressColumn(state.tr("col.score"), min_value=0, max_value=100, format="%.1f"),
-            "pass_rate": st.column_config.NumberColumn(state.tr("col.pass_rate"), format="percent"),
+            "score": ui.score_column(state.tr("col.score")),
+            "pass_rate": st.column_config.NumberColumn(state.tr("col.pass_rate")),
             "auto_failed": state.tr("k.auto_failed"),
-            "change": st.column_config.NumberColumn(state.tr("col.change"), format="%+.1f"),
+            "change": st.column_config.NumberColumn(state.tr("col.change")),
             "open_items": state.tr("co.open_items"),
         },
     )  # fmt: skip
@@ -84,7 +87,7 @@ def _risk_section() -> None:
         st.info(state.tr("co.no_findings"))
         return
     options = {
-        int(r.finding_id): f"{r.local_date} · {r.source_id} · {label('sev', r.severity, lang)} · {r.rule_id} · "
+        int(r.finding_id): f"{fmt.day(r.local_date, lang)} · {r.source_id} · {label('sev', r.severity, lang)} · {r.rule_id} · "
         f"{label('state', r.review_state, lang)} · «{r.evidence[:60]}»"
         for r in findings.itertuples(index=False)
     }
@@ -99,6 +102,7 @@ def _risk_section() -> None:
             format_func=options.get,
             key=f"co_findings_{code}{sfx}",
             placeholder=state.tr("co.pick_findings"),
+            select_all=select_all(),
         )
         c = st.columns([3, 1])
         note = c[0].text_area(state.tr("co.note"), key=f"co_note_{code}{sfx}", height=90)
@@ -150,7 +154,7 @@ def _rates_chart(follow: services.FollowUp) -> None:
 
 
 def _item_card(item) -> None:
-    due = item.due_date.isoformat() if item.due_date else "—"
+    due = fmt.day(item.due_date, lang)
     status = state.tr(f"co.status.{item.status}")
     overdue = item.status != "acknowledged" and item.due_date is not None and item.due_date < today
     title = f"#{item.id} · {md(item.agent)} · {status} · {state.tr('co.due')}: {due}" + (" ⚠" if overdue else "")
@@ -158,20 +162,25 @@ def _item_card(item) -> None:
         families = ", ".join(label("fam", f, lang) for f in item.families)
         st.html(ui.CSS + f'<div class="qa-meta">{html.escape(state.tr("co.families"))}: <b>{html.escape(families)}</b> · '
                 f'{html.escape(state.tr("co.by"))}: <b>{html.escape(item.created_by or "—")}</b> · '
-                f'{html.escape(item.created_at.strftime("%Y-%m-%d"))} · {len(item.finding_ids)} '
+                f'{html.escape(fmt.day(item.created_at, lang))} · {html.escape(fmt.number(len(item.finding_ids), lang))} '
                 f'{html.escape(state.tr("col.findings").lower())}</div>')  # fmt: skip
         st.markdown("> " + md(item.note).replace("  \n", "  \n> "))
         if item.acknowledged_at:
-            ack = state.tr("co.ack_on", when=item.acknowledged_at.strftime("%Y-%m-%d %H:%M"))
+            ack = state.tr("co.ack_on", when=f"{fmt.when(item.acknowledged_at, lang)} UTC")
             st.caption(ack + (f" · «{md(item.agent_comment)}»" if item.agent_comment else ""))
         follow = data.coaching_follow_up(url, who, item.id)
-        c = st.columns([1, 1, 1, 2])
-        c[0].metric(state.tr("co.before"), ui.fmt_pct(follow.before.rate), help=state.tr("co.rate_help"))
-        delta = None if follow.change is None else f"{100 * follow.change:+.1f} pp"
-        c[1].metric(state.tr("co.after"), ui.fmt_pct(follow.after.rate), delta=delta, delta_color="inverse")
-        c[2].metric(state.tr("col.interactions"), f"{follow.before.interactions} → {follow.after.interactions}")
-        with c[3]:
-            _rates_chart(follow)
+        outcome_coaching.follow_up_measures(item, follow)  # opened from outcomes: promise / kept rate (issue 17)
+        if item.families:  # opened from findings: the violation rate
+            c = st.columns([1, 1, 1, 2])
+            c[0].metric(state.tr("co.before"), ui.fmt_pct(follow.before.rate), help=state.tr("co.rate_help"))
+            delta = None if follow.change is None else fmt.signed(100 * follow.change, lang, 1, "pp")
+            c[1].metric(state.tr("co.after"), ui.fmt_pct(follow.after.rate), delta=delta, delta_color="inverse")
+            c[2].metric(
+                state.tr("col.interactions"),
+                f"{fmt.number(follow.before.interactions, lang)} → {fmt.number(follow.after.interactions, lang)}",
+            )
+            with c[3]:
+                _rates_chart(follow)
         if acknowledges and item.status != "acknowledged":
             with st.form(f"co_ack_form_{item.id}", border=False):
                 st.text_input(state.tr("co.comment"), key=f"co_comment_{item.id}")

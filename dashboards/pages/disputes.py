@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboards import calibration_panel, data, interaction_panel, state
 from dashboards import components as ui
+from dashboards import formatting as fmt
 from dashboards.i18n import label
 from dashboards.literal import md
 from dashboards.navigation import BY_KEY
@@ -41,11 +42,11 @@ def _history(rows: list) -> None:
                            "opened_at": d.opened_at, "status": state.tr(f"dp.status.{d.status}"), "decided_by": d.decided_by,
                            "reason": d.decision_reason or "", "comment": d.comment} for d in rows])  # fmt: skip
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=min(300, 38 + 35 * len(frame)),
+        fmt.styled(frame, lang, {"opened_at": "utc"}), hide_index=True, width="stretch", height=min(300, 38 + 35 * len(frame)),
         column_config={
             "id": st.column_config.NumberColumn("#", width="small"), "interaction": state.tr("col.interaction"),
             "rule_id": state.tr("col.rule"), "opened_by": state.tr("dp.opened_by"),
-            "opened_at": st.column_config.DatetimeColumn(state.tr("col.date"), format="YYYY-MM-DD HH:mm"),
+            "opened_at": st.column_config.DatetimeColumn(state.tr("col.date")),
             "status": state.tr("col.state"), "decided_by": state.tr("dp.decided_by"), "reason": state.tr("dp.reason"),
             "comment": state.tr("dp.comment"),
         },
@@ -59,8 +60,8 @@ def _agent_form() -> None:
         st.info(state.tr("dp.nothing_to_dispute"))
     else:
         options = {
-            int(r.finding_id): f"{r.local_date} · {r.source_id} · {r.rule_id} · "
-            f"{state.tr('dp.deadline')} {r.deadline.strftime('%Y-%m-%d %H:%M')} UTC"
+            int(r.finding_id): f"{fmt.day(r.local_date, lang)} · {r.source_id} · {r.rule_id} · "
+            f"{state.tr('dp.deadline')} {fmt.when(r.deadline, lang)} UTC"
             for r in findings.itertuples(index=False)
         }
         finding_id = st.selectbox(state.tr("dp.finding"), list(options), format_func=options.get, key="dp_finding")
@@ -69,7 +70,8 @@ def _agent_form() -> None:
                 f"<b>{html.escape(label('fam', row['family'], lang))}</b> · "
                 f"{html.escape(label('state', row['review_state'], lang))}<br>"
                 f'<span class="rule">{html.escape(row["rule_id"])}</span><br>'
-                f"<i>«{html.escape(row['evidence'])}»</i><br>{html.escape(row['explanation'])}</div>")  # fmt: skip
+                f"<i>«{html.escape(row['evidence'])}»</i><br>"
+                f"{ui.explanation_html(row['rule_id'], row['explanation'], row['evidence'])}</div>")  # fmt: skip
         with st.form(f"dp_form_{finding_id}", border=True):
             comment = st.text_area(state.tr("dp.comment"), key=f"dp_comment_{finding_id}", height=90,
                                    placeholder=state.tr("dp.comment_hint"))  # fmt: skip
@@ -123,7 +125,7 @@ def _arbitrator_queue() -> None:
         by_id = {d.id: d for d in queue}
         dispute_id = st.selectbox(state.tr("dp.dispute"), list(by_id), key="dp_pick",
                                   format_func=lambda i: f"#{i} · {by_id[i].interaction} · {by_id[i].rule_id} · "
-                                  f"{by_id[i].opened_by} · {by_id[i].opened_at:%Y-%m-%d %H:%M}")  # fmt: skip
+                                  f"{by_id[i].opened_by} · {fmt.when(by_id[i].opened_at, lang)} UTC")  # fmt: skip
         d = by_id[dispute_id]
         st.markdown(f"**{state.tr('dp.agent_says', who=md(d.opened_by))}** «{md(d.comment)}»")
         with st.container(border=True):

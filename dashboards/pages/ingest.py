@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
+from dashboards import formatting as fmt
 from dashboards.literal import md
 from dashboards.navigation import BY_KEY
 from qa.ingest import IngestOptions, ingest
@@ -58,10 +59,13 @@ st.markdown(f"#### {state.tr('in.runs')}")
 if runs.empty:  # an empty table would say "empty" in English
     st.caption(state.tr("in.no_runs"))
 else:
-    st.dataframe(runs.drop(columns=["paths"]), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)),
+    counts = {"seen": "int", "stored": "int", "duplicates": "int", "failed": "int", "started_at": "utc", "finished_at": "utc"}
+    shown = fmt.styled(runs.drop(columns=["paths"]), state.lang(), counts)
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(320, 38 + 35 * len(runs)),
                  column_config={c: state.tr(f"in.col.{c}") for c in runs.columns if c != "paths"})  # fmt: skip
 st.markdown(f"#### {state.tr('in.errors')}")
 if errors.empty:
     st.caption(state.tr("in.no_errors"))
 else:
-    st.dataframe(errors, hide_index=True, width="stretch", column_config={c: state.tr(f"in.col.{c}") for c in errors.columns})
+    shown = fmt.styled(errors, state.lang(), {"resolved_at": "utc"})
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={c: state.tr(f"in.col.{c}") for c in errors.columns})

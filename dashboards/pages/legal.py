@@ -13,6 +13,8 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, interaction_panel, state
+from dashboards import formatting as fmt
+from dashboards.filters import DATE_FORMAT
 from dashboards.i18n import label
 from dashboards.literal import md
 from dashboards.navigation import BY_KEY
@@ -27,6 +29,7 @@ who = state.require_page(*BY_KEY["legal"].rights)
 ui.page_header("page.legal", state.tr("lg.subtitle"))
 url = state.db_url()
 manages_cases = who.can(Right.MANAGE_CASES)
+lang = state.lang()
 
 
 def _flash() -> None:
@@ -46,11 +49,11 @@ def _timeline(interaction_ids: list[int]) -> pd.DataFrame:
     start, end = timeline["date"].min().date(), timeline["date"].max().date()
     bands = window_bands(days, start, end) if days else pd.DataFrame()
     counts = family_counts(timeline)  # every family, contacts after a cease request included
-    k = st.columns(2 + max(len(counts), 1))
-    k[0].metric(state.tr("k.contacts"), ui.fmt_num(len(timeline)))
-    k[1].metric(state.tr("col.jurisdiction"), jurisdiction or "—")
-    for column, (family, n) in zip(k[2:], counts.items(), strict=False):
-        column.metric(label("fam", family, state.lang()), ui.fmt_num(n), help=state.tr("lg.by_family_note"))
+    tiles = [(state.tr("k.contacts"), ui.fmt_num(len(timeline)), None), (state.tr("col.jurisdiction"), jurisdiction or "—", None)]
+    tiles += [(label("fam", f, lang), ui.fmt_num(n), state.tr("lg.by_family_note")) for f, n in counts.items()]
+    for row in range(0, len(tiles), 5):  # at most five tiles a row: the family names stay readable
+        for column, (title, value, note) in zip(st.columns(5), tiles[row : row + 5], strict=False):
+            column.metric(title, value, help=note)
     ui.contact_timeline_chart(timeline, bands)
     zones = ", ".join(sorted(set(timeline["timezone"])))
     st.caption(state.tr("lg.window_note", zone=zones) if days else state.tr("lg.no_window", jurisdiction=jurisdiction or "—"))
@@ -65,8 +68,8 @@ def _search_tab() -> None:
         agent = c[2].text_input(state.tr("lg.agent_code"), key="lg_agent")
         phrase = c[3].text_input(state.tr("lg.phrase"), key="lg_phrase", placeholder=state.tr("lg.phrase_hint"))
         d = st.columns([1, 1, 2])
-        start = d[0].date_input(state.tr("lg.from"), value=None, key="lg_from", format="YYYY-MM-DD")
-        end = d[1].date_input(state.tr("lg.to"), value=None, key="lg_to", format="YYYY-MM-DD")
+        start = d[0].date_input(state.tr("lg.from"), value=None, key="lg_from", format=DATE_FORMAT[lang])
+        end = d[1].date_input(state.tr("lg.to"), value=None, key="lg_to", format=DATE_FORMAT[lang])
         submitted = st.form_submit_button(state.tr("lg.search"), type="primary", icon=":material/search:")
     if submitted:
         fields = [(phone or "").strip() or None, (account or "").strip() or None, (agent or "").strip() or None,
@@ -88,18 +91,20 @@ def _search_tab() -> None:
     if results.empty:
         st.info(state.tr("lg.no_results"))
         return
-    st.markdown(f"#### {state.tr('lg.results', n=len(results))}")
+    found = state.tr("lg.result_one") if len(results) == 1 else state.tr("lg.results", n=fmt.number(len(results), lang))
+    st.markdown(f"#### {found}")
     table = results[["source_id", "started_at", "channel", "direction", "jurisdiction", "agent", "account", "consumer_phone",
-                     "score"]]  # fmt: skip
+                     "score"]].assign(channel=results["channel"].map(lambda v: label("channel", v, lang)),
+                                      direction=results["direction"].map(lambda v: label("direction", v, lang)))  # fmt: skip
     st.dataframe(
-        table, hide_index=True, width="stretch", height=min(320, 38 + 35 * len(table)),
+        fmt.styled(table, lang, {"started_at": "when"}), hide_index=True, width="stretch", height=min(320, 38 + 35 * len(table)),
         column_config={
             "source_id": state.tr("col.interaction"),
-            "started_at": st.column_config.DatetimeColumn(state.tr("lg.started_utc"), format="YYYY-MM-DD HH:mm"),
+            "started_at": st.column_config.DatetimeColumn(state.tr("lg.started_utc")),
             "channel": state.tr("col.channel"), "direction": state.tr("lg.direction"),
             "jurisdiction": state.tr("col.jurisdiction"), "agent": state.tr("col.agent"), "account": state.tr("lg.account"),
             "consumer_phone": state.tr("lg.phone"),
-            "score": st.column_config.ProgressColumn(state.tr("col.score"), min_value=0, max_value=100, format="%.0f"),
+            "score": ui.score_column(state.tr("col.score")),
         },
     )  # fmt: skip
 
@@ -115,7 +120,8 @@ def _search_tab() -> None:
         _timeline(results["id"].tolist())
 
     st.markdown(f"#### {state.tr('lg.view_interaction')}")
-    names = dict(zip(results["id"], results["source_id"] + " · " + results["started_at"].astype(str).str[:16], strict=True))
+    names = {i: f"{s} · {fmt.when(t, lang)} UTC" for i, s, t in zip(results["id"], results["source_id"], results["started_at"],
+                                                                     strict=True)}  # fmt: skip
     picked = st.selectbox(state.tr("col.interaction"), list(names), format_func=names.get, key="lg_pick_interaction")
     unmasked = who.can(Right.VIEW_UNREDACTED) and st.toggle(state.tr("lg.unmasked"), key="lg_unmasked",
                                                              help=state.tr("lg.unmasked_help"))  # fmt: skip
@@ -148,7 +154,9 @@ def _open_case_form(account: str) -> None:
             else:
                 state.data_changed()
                 st.session_state["lg_case"] = case.id
-                st.session_state["lg_case_flash"] = state.tr("lg.case_opened", id=case.id, n=len(case.interaction_ids))
+                st.session_state["lg_case_flash"] = state.tr(
+                    "lg.case_opened", id=case.id, n=fmt.number(len(case.interaction_ids), lang)
+                )
                 st.session_state["lg_case_n"] = n + 1
                 st.rerun()
 
@@ -163,13 +171,13 @@ def _cases_tab() -> None:
                            "legal_hold": c.legal_hold, "interactions": len(c.interaction_ids), "created_by": c.created_by,
                            "created_at": c.created_at} for c in cases])  # fmt: skip
     st.dataframe(
-        frame, hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame)),
+        fmt.styled(frame, lang, {"created_at": "utc"}), hide_index=True, width="stretch", height=min(260, 38 + 35 * len(frame)),
         column_config={
             "id": st.column_config.NumberColumn("#", width="small"), "title": state.tr("lg.case_title"),
             "account": state.tr("lg.account"), "status": state.tr("col.state"),
             "legal_hold": st.column_config.CheckboxColumn(state.tr("lg.hold")),
             "interactions": state.tr("col.interactions"), "created_by": state.tr("lg.created_by"),
-            "created_at": st.column_config.DatetimeColumn(state.tr("col.date"), format="YYYY-MM-DD HH:mm"),
+            "created_at": st.column_config.DatetimeColumn(state.tr("col.date")),
         },
     )  # fmt: skip
     by_id = {c.id: c for c in cases}
@@ -181,7 +189,7 @@ def _cases_tab() -> None:
     st.markdown(f"#### #{case.id} · {md(case.title)}")
     contacts = _timeline(case.interaction_ids)
     if not contacts.empty:
-        st.markdown(f"**{state.tr('lg.case_contacts', n=len(contacts))}**")
+        st.markdown(f"**{state.tr('lg.case_contacts', n=fmt.number(len(contacts), lang))}**")
         ui.contact_table(contacts)
     left, right = st.columns(2)
     with left, st.form(f"lg_hold_{case.id}", border=True):

@@ -45,9 +45,9 @@ cols[0].metric(state.tr("k.contacts"), ui.fmt_num(k["contacts"]))
 cols[1].metric(state.tr("k.per_100"), ui.fmt_num(k["per_100"], 1))
 cols[2].metric(state.tr("k.critical"), ui.fmt_num(k["critical"]))
 cols[3].metric(state.tr("k.mean_score"), ui.fmt_num(k["mean_score"], 1))
-cols[4].metric(state.tr("k.precision"), ui.fmt_pct(precision), help=f"n = {decided}")
+cols[4].metric(state.tr("k.precision"), ui.fmt_pct(precision), help=f"n = {ui.fmt_num(decided)}")
 if cases is not None:
-    cols[5].metric(state.tr("k.open_cases"), ui.fmt_num(cases["open"]), help=f"{state.tr('k.held')}: {cases['held']}")
+    cols[5].metric(state.tr("k.open_cases"), ui.fmt_num(cases["open"]), help=f"{state.tr('k.held')}: {ui.fmt_num(cases['held'])}")
 
 left, right = st.columns([1.1, 1])
 with left:

@@ -8,8 +8,19 @@ import streamlit as st
 
 from dashboards import components as ui
 from dashboards import data, state
+from dashboards import formatting as fmt
+from dashboards.filters import select_all
 from dashboards.i18n import label
+from dashboards.literal import md
 from dashboards.navigation import BY_KEY
+
+
+def _in_language(language: str) -> str:
+    """Examples are said in the pack's language: one in another language than the page's is marked so."""
+    if language == state.lang():
+        return ""
+    return f" :gray[({state.tr('ex.example_in', language=ui.language_name(language, state.lang()))})]"
+
 
 who = state.require_page(*BY_KEY["rules"].rights)
 ui.page_header("page.rules")
@@ -17,9 +28,20 @@ catalog = data.rule_catalog(state.db_url(), who, state.lang())
 
 cols = st.columns([2, 1, 1])
 query = cols[0].text_input(state.tr("r.search"), key="rules_q", placeholder="cárcel, third party, US-FDCPA…")
-jurisdictions = cols[1].multiselect(state.tr("f.jurisdictions"), sorted(catalog["jurisdiction"].unique()), key="rules_jur")
+jurisdictions = cols[1].multiselect(
+    state.tr("f.jurisdictions"),
+    sorted(catalog["jurisdiction"].unique()),
+    key="rules_jur",
+    placeholder=state.tr("f.all"),
+    select_all=select_all(),
+)
 families = cols[2].multiselect(
-    state.tr("f.family"), sorted(catalog["family"].unique()), key="rules_fam", format_func=lambda f: label("fam", f, state.lang())
+    state.tr("f.family"),
+    sorted(catalog["family"].unique()),
+    key="rules_fam",
+    format_func=lambda f: label("fam", f, state.lang()),
+    placeholder=state.tr("f.all"),
+    select_all=select_all(),
 )
 view = catalog
 if query:
@@ -30,7 +52,7 @@ if jurisdictions:
     view = view[view["jurisdiction"].isin(jurisdictions)]
 if families:
     view = view[view["family"].isin(families)]
-st.caption(state.tr("r.count", n=len(view)))
+st.caption(state.tr("r.count", n=fmt.number(len(view), state.lang())))
 
 has_precision = "reviewed_precision" in view.columns
 table = ui.family_labels(view).assign(severity=view["severity"].map(lambda s: label("sev", s, state.lang())))
@@ -38,7 +60,7 @@ columns = ["rule_id", "jurisdiction", "family", "severity", "citation", "hits"] 
     ["reviewed_precision"] if has_precision else []
 )
 st.dataframe(
-    table[columns],
+    fmt.styled(table[columns], state.lang(), {"hits": "int", "reviewed_precision": "pct"}),
     hide_index=True,
     width="stretch",
     height=min(420, 38 + 35 * len(table)),
@@ -49,13 +71,13 @@ st.dataframe(
         "severity": state.tr("col.severity"),
         "citation": st.column_config.TextColumn(state.tr("col.citation"), width="large"),
         "hits": state.tr("col.hits"),
-        "reviewed_precision": st.column_config.NumberColumn(state.tr("col.precision"), format="percent"),
+        "reviewed_precision": st.column_config.NumberColumn(state.tr("col.precision")),
     },
 )
 
 for rule in view.head(60).itertuples(index=False):
     precision = getattr(rule, "reviewed_precision", None) if has_precision else None
-    with st.expander(f"{rule.rule_id} — {rule.title}  ·  {rule.hits} {state.tr('col.hits').lower()}"):
+    with st.expander(f"{rule.rule_id} — {rule.title}  ·  {fmt.number(rule.hits, state.lang())} {state.tr('col.hits').lower()}"):
         st.html(
             ui.CSS + f"{ui.severity_badge(rule.severity)} <b>{html.escape(label('fam', rule.family, state.lang()))}</b> · "
             f"{html.escape(rule.jurisdiction)}<br><span style='color:#486581'>{html.escape(rule.citation)}</span>"
@@ -66,9 +88,9 @@ for rule in view.head(60).itertuples(index=False):
         left, right = st.columns(2)
         with left:
             st.markdown(f"**{state.tr('r.violating')}**")
-            for example in rule.violating:
-                st.markdown(f":red[✗] {example}")
+            for text, language in rule.violating:
+                st.markdown(f":red[✗] {md(text)}{_in_language(language)}")
         with right:
             st.markdown(f"**{state.tr('r.lawful')}**")
-            for example in rule.lawful:
-                st.markdown(f":green[✓] {example}")
+            for text, language in rule.lawful:
+                st.markdown(f":green[✓] {md(text)}{_in_language(language)}")

@@ -285,7 +285,7 @@ class RayExecutor:
                 continue
             if job.splittable:
                 split = _Split(job.task, waiting=len(job.task.items))
-                suspects.extend(_Job(Task(job.task.task_id, [item], job.task.history), probe_of=split) for item in job.task.items)
+                suspects.extend(_Job(replace(job.task, items=[item]), probe_of=split) for item in job.task.items)
                 continue
             yield from self._settled(job, None, failure, ready, version)
 
@@ -311,7 +311,8 @@ class RayExecutor:
             return
         survivors = [i for i in split.task.items if i.key not in split.poisoned]
         if survivors:
-            ready.append(_Job(Task(split.task.task_id, survivors, split.task.history), rerun_of=split))
+            # The task's history (documents and account-state summaries) goes with every probe and the rerun.
+            ready.append(_Job(replace(split.task, items=survivors), rerun_of=split))
         else:
             yield TaskResult(split.task.task_id, version, [ItemOutcome(k, error=r) for k, r in split.poisoned.items()])
 

@@ -129,16 +129,41 @@ def read_manifest(path: Path, inputs: Sequence[Path] | None = None) -> tuple[lis
     A recording must resolve inside ``inputs``' folders (default: the manifest's folder) or the
     configured media root (:mod:`transcription.paths`); any other path is refused with one message.
     """
+    items: list[Item] = []
+    errors: list[ReadError] = []
+    for read, failed in iter_manifest(path, inputs):
+        items.extend(read)
+        errors.extend(failed)
+    return items, errors
+
+
+def iter_manifest(
+    path: Path, inputs: Sequence[Path] | None = None, slice_rows: int = 1000
+) -> Iterator[tuple[list[Item], list[ReadError]]]:
+    """:func:`read_manifest` a slice of rows at a time (the ``csv`` reader goes row by row)."""
     roots = allowed_roots(inputs, path)
     items: list[Item] = []
     errors: list[ReadError] = []
     try:
         fh = path.open(encoding="utf-8", newline="")
     except OSError as exc:
-        return [], [ReadError(str(path), None, f"cannot read manifest: {exc.strerror}")]
+        yield [], [ReadError(str(path), None, f"cannot read manifest: {exc.strerror}")]
+        return
     with fh:
         reader = csv.DictReader(fh)
-        for row in reader:
+        rows = iter(reader)
+        while True:
+            if len(items) + len(errors) >= max(1, slice_rows):
+                yield items, errors
+                items, errors = [], []
+            try:
+                row = next(rows, None)
+            except (UnicodeDecodeError, csv.Error) as exc:  # the rest cannot be read: say where, keep what was read
+                reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else f"unreadable CSV row: {exc}"
+                errors.append(ReadError(str(path), reader.line_num + 1, f"manifest not read from here on: {reason}"))
+                break
+            if row is None:
+                break
             line = reader.line_num
             fields = _manifest_row(row)
             audio_name = fields.pop("file", "")
@@ -172,7 +197,7 @@ def read_manifest(path: Path, inputs: Sequence[Path] | None = None) -> tuple[lis
                 errors.append(ReadError(str(path), line, REFUSED, record_id))
                 continue
             items.append(Item(interaction, document, content_hash(document, audio_hash), str(path), line, str(audio)))
-    return items, errors
+    yield items, errors
 
 
 def read_items(path: Path, inputs: Sequence[Path] | None = None) -> tuple[list[Item], list[ReadError]]:

@@ -1,9 +1,10 @@
 """Reading inputs in bounded slices, and the progress bar of ``qa ingest``, ``qa rescan`` and ``qa scan``.
 
-A ``.jsonl`` file is read a slice of lines at a time (memory does not grow with the file); a
-``.json`` or ``.csv`` file is one document and is read whole (its size is its own bound); a
-recording manifest is read whole (one row per recording file). Every bad line is still one
-:class:`~qa.readers.ReadError` naming the file, the line and the reason.
+Every input is read a slice at a time, so memory does not grow with the file: a ``.jsonl``
+file a slice of lines, a ``.json`` array and a ``.csv`` chat export a slice of items
+(:mod:`qa.ingest.incremental`), a recording manifest a slice of rows. Every bad line, item or
+row is still one :class:`~qa.readers.ReadError` naming the file, the line (or item index), the
+record id where one can be seen and the reason.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from qa.ingest.sources import Item, is_manifest, items_from_result, read_items
+from qa.ingest.sources import Item, is_manifest, items_from_result, iter_manifest, read_items
 from qa.readers import ReadError, ReadResult, _jsonl_line, _physical_lines
 
 #: Lines of a ``.jsonl`` file parsed per slice.
@@ -21,12 +22,18 @@ SLICE_LINES = 1000
 
 
 def iter_records(path: Path, slice_lines: int = SLICE_LINES) -> Iterator[ReadResult]:
-    """The records and errors of one interaction file, a slice at a time (``.jsonl`` streamed, others whole)."""
+    """The records and errors of one interaction file, a slice at a time."""
     file = str(path)
-    if path.suffix.lower() != ".jsonl":
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".csv"):
+        from qa.ingest.incremental import iter_csv, iter_json_array
+
+        yield from (iter_json_array if suffix == ".json" else iter_csv)(path, slice_lines)
+        return
+    if suffix != ".jsonl":
         from qa.readers import read_file
 
-        yield read_file(path)
+        yield read_file(path)  # an unsupported type: one error
         return
     result = ReadResult()
     try:
@@ -48,8 +55,11 @@ def iter_items(
     path: Path, inputs: Sequence[Path] | None = None, slice_lines: int = SLICE_LINES
 ) -> Iterator[tuple[list[Item], list[ReadError]]]:
     """Items to ingest from one input, in slices; the same items and errors as :func:`~qa.ingest.sources.read_items`."""
-    if not path.exists() or is_manifest(path) or path.suffix.lower() != ".jsonl":
+    if not path.exists() or path.suffix.lower() not in (".jsonl", ".json", ".csv"):
         yield read_items(path, inputs)
+        return
+    if is_manifest(path):
+        yield from iter_manifest(path, inputs, min(SLICE_LINES, max(1, slice_lines)))
         return
     for result in iter_records(path, min(SLICE_LINES, max(1, slice_lines))):
         yield items_from_result(result, path, inputs)

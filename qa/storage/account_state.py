@@ -31,7 +31,9 @@ from typing import Any
 from sqlalchemy import ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from qa.scanner import Scanner
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.types import JSONDoc, UTCDateTime, utcnow
 
 #: Look-back of the frequency rules when a scanner names none (the US 7-in-7).
@@ -61,7 +63,7 @@ class AccountState(m.Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def window_days(scanner: Any) -> int:
+def window_days(scanner: Scanner) -> int:
     """How many days before a new contact its history must reach, for this scanner's rules.
 
     A scanner may say so itself (``history_days``); otherwise the longest ``days`` parameter
@@ -146,11 +148,11 @@ def load_states(session: Session, account_codes: Sequence[str]) -> dict[str, tup
     """Account code -> (account id, state or None) for the stored accounts among ``account_codes``."""
     found: dict[str, tuple[int, AccountState | None]] = {}
     codes = list(account_codes)
-    for start in range(0, len(codes), 500):
+    for part in chunks(codes):
         stmt = (
             select(m.Account.code, m.Account.id, AccountState)
             .outerjoin(AccountState, AccountState.account_id == m.Account.id)
-            .where(m.Account.code.in_(codes[start : start + 500]))
+            .where(m.Account.code.in_(part))
         )
         for code, account_id, state in session.execute(stmt):
             found[code] = (account_id, state)
@@ -203,16 +205,16 @@ def plan_history(session: Session, spans: dict[str, tuple[datetime, datetime]], 
     i = m.Interaction
     documents: list[dict[str, Any]] = []
     ids = sorted(wanted)
-    for start in range(0, len(ids), 500):
-        documents.extend(session.scalars(select(i.document).where(i.id.in_(ids[start : start + 500]))))
+    for part in chunks(ids):
+        documents.extend(session.scalars(select(i.document).where(i.id.in_(part))))
     seen = set(ids) | set(summaries)
     for account_id, since, last in by_range:
         rows = session.execute(
             select(i.id, i.document).where(i.account_id == account_id, i.started_at >= since, i.started_at <= last)
         )
         documents.extend(doc for pk, doc in rows if pk not in seen)
-    for start in range(0, len(rebuild), 500):
-        documents.extend(session.scalars(select(i.document).where(i.account_id.in_(rebuild[start : start + 500]))))
+    for part in chunks(rebuild):
+        documents.extend(session.scalars(select(i.document).where(i.account_id.in_(part))))
     wanted_docs = set(ids)
     summaries = {pk: f for pk, f in summaries.items() if pk not in wanted_docs}
     return HistoryPlan(documents, rebuild_codes, list(summaries.values()))
@@ -258,11 +260,8 @@ def record_contacts(session: Session, contacts: Sequence[Contact], version: str,
         return
     ids = sorted(by_account)
     existing: dict[int, AccountState] = {}
-    for start in range(0, len(ids), 500):
-        existing.update(
-            (s.account_id, s)
-            for s in session.scalars(select(AccountState).where(AccountState.account_id.in_(ids[start : start + 500])))
-        )
+    for part in chunks(ids):
+        existing.update((s.account_id, s) for s in session.scalars(select(AccountState).where(AccountState.account_id.in_(part))))
     for account_id, members in by_account.items():
         state = existing.get(account_id)
         if state is None:
@@ -283,10 +282,10 @@ def contacts_for(
     wanted = list(source_ids if source_ids is not None else facts)
     out: list[Contact] = []
     i = m.Interaction
-    for start in range(0, len(wanted), 500):
+    for part in chunks(wanted):
         rows = session.execute(
             select(i.id, i.source_id, i.account_id, i.started_at, i.consumer_phone).where(
-                i.source_id.in_(wanted[start : start + 500]), i.account_id.is_not(None)
+                i.source_id.in_(part), i.account_id.is_not(None)
             )
         )
         out.extend(Contact(acc, pk, sid, at, phone, facts.get(sid)) for pk, sid, acc, at, phone in rows)
@@ -298,10 +297,10 @@ def contacts_by_pk(session: Session, pks: Sequence[int], facts: dict[str, dict[s
     out: list[Contact] = []
     i = m.Interaction
     wanted = list(pks)
-    for start in range(0, len(wanted), 500):
+    for part in chunks(wanted):
         rows = session.execute(
             select(i.id, i.source_id, i.account_id, i.started_at, i.consumer_phone).where(
-                i.id.in_(wanted[start : start + 500]), i.account_id.is_not(None)
+                i.id.in_(part), i.account_id.is_not(None)
             )
         )
         out.extend(Contact(acc, pk, sid, at, phone, facts.get(sid)) for pk, sid, acc, at, phone in rows)

@@ -28,6 +28,10 @@ class OutcomeRow(Base):
         Index("ix_outcomes_account", "account_id"),
         Index("ix_outcomes_due", "promise_due", "promise_status"),
         Index("ix_outcomes_callback", "callback_at"),
+        # The review queue's care checks: hardship contacts, oldest first (migration 0013).
+        Index("ix_outcomes_hardship", "hardship", "started_at", "interaction_id"),
+        # A collector's contacts in time order: coaching from outcomes and its follow-up windows (migration 0014).
+        Index("ix_outcomes_agent_started", "agent_id", "started_at"),
     )
 
     interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
@@ -67,3 +71,33 @@ class Payment(Base):
     source_file: Mapped[str | None] = mapped_column(Text)
     source_line: Mapped[int | None] = mapped_column(Integer)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+#: Verdicts of a care check (migration 0013); a hardship contact without a row is still to check.
+CARE_VERDICTS = ("handled_well", "not_handled_well")
+
+
+class CareReview(Base):
+    """An analyst's verdict on how a hardship mention was handled; never a finding, never scored.
+
+    ``version`` is the optimistic lock, as for findings' reviews: every change bumps it.
+    """
+
+    __tablename__ = "care_reviews"
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # one of CARE_VERDICTS
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    reviewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class CoachingOutcome(Base):
+    """A contact a coaching item was opened from, and what it was (migration 0014): see ``qa.workflow.coaching``."""
+
+    __tablename__ = "coaching_outcomes"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("coaching_items.id", ondelete="CASCADE"), primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # missed_promise | broken_promise

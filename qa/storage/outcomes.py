@@ -24,6 +24,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from qa.domain import Interaction
+from qa.scanner import ContextScanner, Scanner
 from qa.storage import models as m
 from qa.storage.engine import Database
 from qa.storage.outcome_models import OutcomeRow
@@ -37,7 +38,7 @@ _META = ("agent_id", "team_id", "account_id", "local_date", "started_at")
 
 @dataclass
 class Extractor:
-    scanner: Any
+    scanner: ContextScanner
     reader: Any
     version: str
 
@@ -73,9 +74,9 @@ def _consumer_reader() -> tuple[Any, str]:
     return _READERS["default"]
 
 
-def extractor_for(scanner: Any) -> Extractor | None:
+def extractor_for(scanner: Scanner | None) -> Extractor | None:
     """An extractor on ``scanner`` when it is a bundled scanner (dialogue state and lexicons), else ``None``."""
-    if scanner is None or not hasattr(scanner, "lexicons") or not hasattr(scanner, "reader"):
+    if not isinstance(scanner, ContextScanner):
         return None
     cached = _EXTRACTORS.get(id(scanner))
     if cached is not None and cached.scanner is scanner:
@@ -115,7 +116,11 @@ def outcome_row(pk: int, meta: dict[str, Any], outcome: Any, version: str, now: 
 
 
 def record_outcomes(
-    session: Session, pks: Sequence[int], rows: Sequence[dict[str, Any]], interactions: Sequence[Interaction], scanner: Any = None
+    session: Session,
+    pks: Sequence[int],
+    rows: Sequence[dict[str, Any]],
+    interactions: Sequence[Interaction],
+    scanner: Scanner | None = None,
 ) -> int:
     """Store the outcomes of newly stored interactions (the ingest hook in ``repository.store_interactions``).
 
@@ -154,7 +159,7 @@ def _stale(session: Session, version: str, everything: bool, limit: int, after: 
     return list(session.execute(query).all())
 
 
-def refresh_outcomes(db: Database, scanner: Any, *, everything: bool = False, chunk: int = 500) -> int:
+def refresh_outcomes(db: Database, scanner: Scanner | None, *, everything: bool = False, chunk: int = 500) -> int:
     """Recompute outcome rows missing or computed by another version (all rows with ``everything``); return how many.
 
     Promise standings of the accounts touched are evaluated again against the stored payments.

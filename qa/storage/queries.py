@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
+from qa.domain import Severity
 from qa.storage import models as m
 
 COUNTED_TABLES = (
@@ -22,6 +23,12 @@ COUNTED_TABLES = (
     m.IngestRun,
     m.IngestError,
 )
+
+
+def gravest_first(severity) -> Any:
+    """An ORDER BY key putting the gravest severity first (:meth:`qa.domain.Severity.gravest_first`), unknown ones last."""
+    order = Severity.gravest_first()
+    return case({str(s): k for k, s in enumerate(order)}, value=severity, else_=len(order))
 
 
 def table_counts(session: Session) -> dict[str, int]:

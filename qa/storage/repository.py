@@ -22,6 +22,7 @@ from qa.domain import Finding as DomainFinding
 from qa.domain import Interaction as DomainInteraction
 from qa.scoring import InteractionScore, Scorecard
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.types import utcnow
 
 
@@ -303,10 +304,8 @@ def insert_findings(session: Session, rows: list[dict[str, Any]], version: str, 
     wanted = {(r["interaction_id"], r["fingerprint"]) for r in rows}
     ids = []
     interactions = sorted({r["interaction_id"] for r in rows})
-    for start in range(0, len(interactions), 500):
-        stmt = select(m.Finding.id, m.Finding.interaction_id, m.Finding.fingerprint).where(
-            m.Finding.interaction_id.in_(interactions[start : start + 500])
-        )
+    for part in chunks(interactions):
+        stmt = select(m.Finding.id, m.Finding.interaction_id, m.Finding.fingerprint).where(m.Finding.interaction_id.in_(part))
         ids.extend(fid for fid, iid, fp in session.execute(stmt) if (iid, fp) in wanted)
     events = [
         {"finding_id": fid, "event": "raised", "rule_pack_version": version, "scan_run_id": scan_run_id, "at": now} for fid in ids
@@ -359,10 +358,8 @@ def store_interactions(
     bulk_insert(session, m.Interaction.__table__, rows)
     by_hash: dict[str, int] = {}
     hashes = [r["content_hash"] for r in rows]
-    for start in range(0, len(hashes), 500):
-        stmt = select(m.Interaction.content_hash, m.Interaction.id).where(
-            m.Interaction.content_hash.in_(hashes[start : start + 500])
-        )
+    for part in chunks(hashes):
+        stmt = select(m.Interaction.content_hash, m.Interaction.id).where(m.Interaction.content_hash.in_(part))
         by_hash.update(session.execute(stmt).all())
     pks = [by_hash[h] for h in hashes]
     turn_rows: list[dict[str, Any]] = []
@@ -397,8 +394,7 @@ def store_interactions(
 
 def existing_hashes(session: Session, hashes: Sequence[str], chunk: int = 500) -> set[str]:
     found: set[str] = set()
-    for start in range(0, len(hashes), chunk):
-        part = hashes[start : start + chunk]
+    for part in chunks(hashes, chunk):
         found.update(session.execute(select(m.Interaction.content_hash).where(m.Interaction.content_hash.in_(part))).scalars())
     return found
 
@@ -406,8 +402,7 @@ def existing_hashes(session: Session, hashes: Sequence[str], chunk: int = 500) -
 def existing_source_ids(session: Session, source_ids: Sequence[str], chunk: int = 500) -> dict[str, str]:
     """Map each already stored source id to its content hash."""
     found: dict[str, str] = {}
-    for start in range(0, len(source_ids), chunk):
-        part = source_ids[start : start + chunk]
+    for part in chunks(source_ids, chunk):
         stmt = select(m.Interaction.source_id, m.Interaction.content_hash).where(m.Interaction.source_id.in_(part))
         found.update(session.execute(stmt).all())
     return found

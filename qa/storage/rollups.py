@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.engine import Database
 
 log = logging.getLogger(__name__)
@@ -96,11 +97,11 @@ def refresh(session: Session, *, everything: bool = False) -> int:
         changed |= set(session.scalars(select(m.Interaction.local_date).distinct()))
         changed |= set(session.scalars(select(m.RollupContacts.local_date).distinct()))  # days since emptied
     days = sorted(changed)
-    for start in range(0, len(days), _DAYS_PER_STATEMENT):
-        _rebuild(session, days[start : start + _DAYS_PER_STATEMENT])
+    for part in chunks(days, _DAYS_PER_STATEMENT):
+        _rebuild(session, part)
     ids = [pk for pk, _ in marks]
-    for start in range(0, len(ids), 500):
-        session.execute(delete(m.RollupChange).where(m.RollupChange.id.in_(ids[start : start + 500])))
+    for part in chunks(ids):
+        session.execute(delete(m.RollupChange).where(m.RollupChange.id.in_(part)))
     return len(days)
 
 

@@ -32,7 +32,8 @@ def daily_scores(
 ) -> pd.DataFrame:
     """Return the agent-day score rows (``qa.rankings.daily_frame``) restricted to the viewer's scope."""
     rows = daily_agent_scores(session, scorecard=scorecard, start=start, end=end)
-    visible = [r for r in rows if scope.allows(r["agent_id"], r["team_id"])]
+    allowed = scope.predicate(session)
+    visible = [r for r in rows if allowed(r["agent_id"], r["team_id"])]
     return rankings.daily_frame(visible)
 
 
@@ -109,9 +110,8 @@ def agent_trend(
 
 
 def _agent_visible(session: Session, scope: Scope, agent_id: int) -> bool:
-    team_id = session.scalar(select(m.Agent.team_id).where(m.Agent.id == agent_id))
     exists = session.scalar(select(func.count()).select_from(m.Agent).where(m.Agent.id == agent_id))
-    return bool(exists) and scope.allows(agent_id, team_id)
+    return bool(exists) and scope.sees_agent(session, agent_id)
 
 
 def agent_breakdown(

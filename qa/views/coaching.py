@@ -43,8 +43,7 @@ def risk_ranking(
 def coachable_findings(session: Session, scope: Scope, agent_id: int, *, limit: int = 200) -> pd.DataFrame:
     """The agent's active findings not dismissed, newest first (empty when the agent is out of scope)."""
     i, f, r = m.Interaction, m.Finding, FindingReview
-    team_id = session.scalar(select(m.Agent.team_id).where(m.Agent.id == agent_id))
-    if not scope.allows(agent_id, team_id):
+    if not scope.sees_agent(session, agent_id):
         return pd.DataFrame(columns=FINDING_COLUMNS)
     stmt = (
         select(f.id, i.id, i.source_id, i.local_date, f.rule_id, f.family, f.severity, r.state, f.evidence)

@@ -6,6 +6,7 @@ The interaction itself, its findings with review state and its masked transcript
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +23,27 @@ def recording(session: Session, scope: Scope, interaction_id: int) -> Path | Non
     the original, never a path taken from a record.
     """
     row = session.get(m.Interaction, interaction_id)
-    if row is None or not row.audio_path or not scope.allows(row.agent_id, row.team_id):
+    if row is None or not row.audio_path or not scope.sees(session, row.agent_id, row.team_id):
         return None
     from transcription.masking import stored_masked
 
     return stored_masked(row.audio_path)
+
+
+def consumer_time(session: Session, scope: Scope, interaction_id: int) -> tuple[datetime, str] | None:
+    """The interaction's start in the consumer's local time (aware) and the zone's IANA name, or None out of scope.
+
+    The zone is the record's ``consumer_timezone``, else the one its phone number implies
+    (``qa.workflow.cases.consumer_zone``), else UTC.
+    """
+    row = session.get(m.Interaction, interaction_id)
+    if row is None or not scope.sees(session, row.agent_id, row.team_id):
+        return None
+    from qa.workflow.cases import consumer_zone
+
+    zone = consumer_zone(row)
+    started = row.started_at if row.started_at.tzinfo is not None else row.started_at.replace(tzinfo=UTC)
+    return (started.astimezone(zone), str(zone)) if zone is not None else (started, "UTC")
 
 
 def highlight_segments(text: str, spans: list[tuple[int, int, Any]]) -> list[tuple[str, Any]]:

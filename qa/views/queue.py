@@ -18,6 +18,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
+from qa.storage.queries import gravest_first
 from qa.storage.workflow_models import FindingReview
 from qa.workflow.access import Principal, Right, require, visible_interactions
 from qa.workflow.cases import consumer_zone
@@ -129,7 +130,7 @@ def _order(query: QueueQuery, severity):
     if query.sort == "rule":
         return (f.rule_id, i.started_at, f.id)
     return (
-        case({"critical": 0, "major": 1, "minor": 2}, value=severity, else_=3),
+        gravest_first(severity),
         f.learned,
         case((f.learned.is_(True), -func.coalesce(f.confidence, 0.0)), else_=0.0),
         i.started_at,

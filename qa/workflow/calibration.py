@@ -27,7 +27,16 @@ from qa.storage import models as m
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import CalibrationAssignment, CalibrationDecision, CalibrationSession, User
 from qa.workflow import audit
-from qa.workflow.access import Principal, Right, Role, require, require_finding, require_interaction, visible_interactions
+from qa.workflow.access import (
+    Principal,
+    Right,
+    Role,
+    manages,
+    require,
+    require_finding,
+    require_interaction,
+    visible_interactions,
+)
 from qa.workflow.errors import InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.kappa import cohen_kappa, fleiss_kappa, observed_agreement
 from qa.workflow.users import principal_for
@@ -225,7 +234,7 @@ def record_calibration_decision(session: Session, principal: Principal, session_
 def close_calibration(session: Session, principal: Principal, session_id: int) -> CalibrationView:
     require(principal, Right.CALIBRATE)
     cal = _session(session, session_id)
-    if cal.created_by != principal.user_id and principal.role != Role.ADMIN:
+    if not manages(principal, cal.created_by):
         raise PermissionDenied("only the session's creator closes it / solo quien creó la sesión la cierra")
     cal.status, cal.closed_at = "closed", utcnow()
     audit.record(session, principal, "calibration.close", "calibration", session_id, {})
@@ -241,8 +250,7 @@ def calibration_report(session: Session, principal: Principal, session_id: int) 
     """Compare the reviewers' decisions with each other and with the scanner."""
     cal = _session(session, session_id)
     reviewers = _reviewers(session, session_id)
-    is_creator = cal.created_by == principal.user_id
-    if not (is_creator or principal.role == Role.ADMIN or (cal.status == "closed" and principal.user_id in reviewers)):
+    if not (manages(principal, cal.created_by) or (cal.status == "closed" and principal.user_id in reviewers)):
         raise PermissionDenied("the report is blind until the session closes / el informe es ciego hasta cerrar la sesión")
     decisions: dict[int, dict[int, str]] = defaultdict(dict)  # finding -> reviewer -> decision
     for fid, rid, decision in session.execute(

@@ -10,7 +10,6 @@ the SQLite connection. Phones match on their trailing digits, so ``3001234567`` 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
+from qa.folding import fold as fold_text
 from qa.storage import models as m
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import Case, CaseInteraction, User
@@ -76,10 +76,8 @@ _ACCENTED, _PLAIN = "ÁÉÍÓÚÜÑÀÈÌÒÙÂÊÎÔÛÇáéíóúüñàèìò�
 
 
 def fold(text: str | None) -> str | None:
-    """Lower-case and strip accents (the same folding as the SQL side of the phrase search)."""
-    if text is None:
-        return None
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
+    """Lower-case and strip accents with :func:`qa.folding.fold` (the SQL side of the phrase search folds alike)."""
+    return None if text is None else fold_text(text)
 
 
 def _folded(session: Session, column):

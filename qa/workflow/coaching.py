@@ -4,21 +4,27 @@ The follow-up measures the agent's violation rate for the item's families, the s
 agent's interactions with at least one counted finding (active, not dismissed, not
 overturned) of those families, in a window before the item was opened and the same window
 after it was acknowledged (or opened, while not yet acknowledged).
+
+A coaching item can also be opened from outcomes (:func:`open_coaching_from_outcomes`): a missed or broken
+promise to pay (:mod:`qa.workflow.coaching_outcomes`). Its follow-up compares the agent's promise rate or kept
+rate over the same windows (``FollowUp.measures``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
+from qa.storage.outcome_models import CoachingOutcome, OutcomeRow
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import CoachingFinding, CoachingItem, User
 from qa.workflow import audit
-from qa.workflow.access import Principal, Right, Role, can_see_agent, require, require_finding
+from qa.workflow.access import Principal, Right, Role, can_see_agent, require, require_finding, require_interaction
+from qa.workflow.coaching_outcomes import MEASURE_OF, MEASURES, MeasureFollowUp, item_outcomes, measure_window, outcome_kind
 from qa.workflow.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.rescoring import counted_findings_query
 
@@ -37,6 +43,8 @@ class CoachingView:
     acknowledged_at: datetime | None
     agent_comment: str | None
     version: int = 1  # optimistic lock: pass it back to :func:`acknowledge`
+    outcomes: tuple[tuple[int, str, str], ...] = ()  # (interaction id, source id, missed_promise | broken_promise)
+    measures: tuple[str, ...] = ()  # performance measures followed up: promise_rate, kept_rate
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class FollowUp:
     families: list[str]
     before: RateWindow
     after: RateWindow
+    measures: list[MeasureFollowUp] = field(default_factory=list)  # promise rate / kept rate, for items from outcomes
 
     @property
     def change(self) -> float | None:
@@ -70,9 +79,11 @@ def _view(session: Session, item: CoachingItem) -> CoachingView:
     agent = session.scalar(select(m.Agent.code).where(m.Agent.id == item.agent_id))
     creator = session.scalar(select(User.username).where(User.id == item.created_by))
     findings = sorted(session.scalars(select(CoachingFinding.finding_id).where(CoachingFinding.item_id == item.id)))
+    outcomes = tuple(item_outcomes(session, item.id))
+    measures = tuple(sorted({MEASURE_OF[kind] for _, _, kind in outcomes}, key=MEASURES.index))
     return CoachingView(
         item.id, agent, creator, item.note, item.due_date, list(item.families), findings, item.created_at, item.status,
-        item.acknowledged_at, item.agent_comment, item.version,
+        item.acknowledged_at, item.agent_comment, item.version, outcomes, measures,
     )  # fmt: skip
 
 
@@ -119,6 +130,46 @@ def open_coaching(
     session.add_all(CoachingFinding(item_id=item.id, finding_id=fid) for fid in sorted(set(finding_ids)))
     session.flush()
     details = {"agent_id": agent_id, "findings": sorted(set(finding_ids)), "families": sorted(families), "note": note}
+    audit.record(session, principal, "coaching.open", "coaching", item.id, details)
+    return _view(session, item)
+
+
+def open_coaching_from_outcomes(
+    session: Session,
+    principal: Principal,
+    interaction_ids: list[int],
+    note: str,
+    *,
+    due_date: date | None = None,
+    now: datetime | None = None,
+) -> CoachingView:
+    """Open a coaching item from contacts of one agent whose outcome is a missed or a broken promise to pay."""
+    require(principal, Right.COACH)
+    if not interaction_ids:
+        raise InvalidRequest("choose at least one contact / elija al menos un contacto")
+    if not note.strip():
+        raise InvalidRequest("a coaching item needs a note / un ítem de coaching necesita una nota")
+    agents, kinds = set(), {}
+    for pk in sorted(set(interaction_ids)):
+        interaction = require_interaction(session, principal, pk)
+        kind = outcome_kind(session.get(OutcomeRow, pk))
+        if kind is None:
+            raise InvalidRequest(
+                f"{interaction.source_id} has no missed or broken promise to coach / "
+                f"{interaction.source_id} no tiene una promesa no obtenida o incumplida"
+            )
+        agents.add(interaction.agent_id)
+        kinds[pk] = kind
+    if len(agents) != 1 or None in agents:
+        raise InvalidRequest("the contacts must belong to one agent / los contactos deben ser de un solo agente")
+    agent_id = agents.pop()
+    item = CoachingItem(agent_id=agent_id, created_by=principal.user_id, note=note, due_date=due_date, families=[],
+                        created_at=now or utcnow())  # fmt: skip
+    session.add(item)
+    session.flush()
+    session.add_all(CoachingOutcome(item_id=item.id, interaction_id=pk, kind=kind) for pk, kind in kinds.items())
+    session.flush()
+    details = {"agent_id": agent_id, "outcomes": [[pk, kind] for pk, kind in kinds.items()], "note": note}
     audit.record(session, principal, "coaching.open", "coaching", item.id, details)
     return _view(session, item)
 
@@ -190,7 +241,15 @@ def follow_up(
     end = min(pivot + window, as_of or utcnow())
     before = _window(session, item.agent_id, item.families, item.created_at - window, item.created_at)
     after = _window(session, item.agent_id, item.families, pivot, max(end, pivot))
-    return FollowUp(item.id, list(item.families), before, after)
+    measures = [
+        MeasureFollowUp(
+            measure,
+            measure_window(session, item.agent_id, measure, item.created_at - window, item.created_at),
+            measure_window(session, item.agent_id, measure, pivot, max(end, pivot)),
+        )
+        for measure in _view(session, item).measures
+    ]
+    return FollowUp(item.id, list(item.families), before, after, measures)
 
 
 def list_coaching(

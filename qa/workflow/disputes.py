@@ -21,7 +21,16 @@ from qa.storage import models as m
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import Dispute, FindingReview, ReviewEvent, User
 from qa.workflow import audit
-from qa.workflow.access import Principal, Right, Role, require, require_finding, require_interaction, visible_interactions
+from qa.workflow.access import (
+    Principal,
+    Right,
+    Role,
+    handled_by,
+    require,
+    require_finding,
+    require_interaction,
+    visible_interactions,
+)
 from qa.workflow.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.rescoring import rescore_interactions
 
@@ -73,7 +82,7 @@ def open_dispute(
     """Dispute a confirmed finding on the agent's own interaction, within the window."""
     require(principal, Right.OPEN_DISPUTE)
     finding, interaction = require_finding(session, principal, finding_id)
-    if principal.role != Role.AGENT or interaction.agent_id != principal.agent_id:
+    if not handled_by(principal, interaction.agent_id):
         raise PermissionDenied(
             "only the agent who handled the interaction may dispute it / solo el agente de la interacción puede impugnar"
         )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qa.scoring import Scorecard, ScorecardError, load_scorecard, score_findings
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import Dispute, FindingReview
 
@@ -47,8 +48,8 @@ def counted_findings_query():
 def counted_findings(session: Session, interaction_ids: Iterable[int]) -> dict[int, list[CountedFinding]]:
     ids = sorted(set(interaction_ids))
     out: dict[int, list[CountedFinding]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        stmt = counted_findings_query().where(m.Finding.interaction_id.in_(ids[start : start + 500]))
+    for part in chunks(ids):
+        stmt = counted_findings_query().where(m.Finding.interaction_id.in_(part))
         for row in session.execute(stmt):
             out[row.interaction_id].append(
                 CountedFinding(row.id, row.interaction_id, row.rule_id, row.family, row.reviewed_severity or row.severity)
@@ -92,8 +93,7 @@ def reviewed_interactions(session: Session, interaction_ids: Iterable[int]) -> s
     """Return those of ``interaction_ids`` with a review or dispute that can change their score."""
     ids = sorted(set(interaction_ids))
     found: set[int] = set()
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in chunks(ids):
         found.update(
             session.scalars(
                 select(m.Finding.interaction_id)

@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
+from qa.storage.batching import chunks
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import RetentionDeletion, RetentionRun
 from qa.workflow import audit
@@ -76,8 +77,7 @@ def apply_retention(
     session.flush()
     ids = [r.id for r in doomed]
     counts: dict[int, int] = {}
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in chunks(ids):
         counts.update(
             session.execute(
                 select(m.Finding.interaction_id, func.count())
@@ -91,9 +91,9 @@ def apply_retention(
         for r in doomed
     )  # fmt: skip
     session.flush()
-    for start in range(0, len(ids), 500):
+    for part in chunks(ids):
         # Re-check the hold inside the delete itself, so a hold placed meanwhile still wins.
-        session.execute(delete(i).where(i.id.in_(ids[start : start + 500]), i.id.not_in(_held_subquery())))
+        session.execute(delete(i).where(i.id.in_(part), i.id.not_in(_held_subquery())))
     _remove_recordings(session, doomed)
     audit.record(
         session, principal, "retention.apply", "retention_run", run.id,
@@ -109,8 +109,8 @@ def _remove_recordings(session: Session, doomed: list) -> int:
 
     ids = [r.id for r in doomed]
     survivors: set[int] = set()
-    for start in range(0, len(ids), 500):
-        survivors.update(session.scalars(select(m.Interaction.id).where(m.Interaction.id.in_(ids[start : start + 500]))))
+    for part in chunks(ids):
+        survivors.update(session.scalars(select(m.Interaction.id).where(m.Interaction.id.in_(part))))
     return remove_stored(p for r in doomed if r.id not in survivors for p in (r.audio_path, r.original_audio_path))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from compliance_rules.learned.corpus import FAMILY_NAMES, Example, examples_from_contexts
 from qa.domain import Interaction
+from qa.scanner import ContextScanner
 from qa.storage import models as m
 from qa.storage.engine import Database
 from qa.storage.workflow_models import FindingReview
@@ -40,7 +41,7 @@ def review_decisions(db: Database) -> dict[int, dict[tuple[str, int], bool]]:
     return decisions
 
 
-def review_examples(db: Database, scanner) -> list[Example]:  # noqa: ANN001
+def review_examples(db: Database, scanner: ContextScanner) -> list[Example]:
     """Labelled turns from the reviews stored in ``db``."""
     decisions = review_decisions(db)
     if not decisions:

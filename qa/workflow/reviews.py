@@ -21,8 +21,9 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from qa.scoring import SEVERITY_RANK
+from qa.domain import Severity
 from qa.storage import models as m
+from qa.storage.queries import gravest_first
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import FindingReview, ReviewEvent, User
 from qa.workflow import audit
@@ -133,10 +134,10 @@ def review_finding(
     finding, interaction = require_finding(session, principal, finding_id)
     if not reason or not reason.strip():
         raise InvalidRequest("a review needs a reason / una revisión necesita un motivo")
-    if severity is not None and severity not in SEVERITY_RANK:
+    if severity is not None and severity not in set(Severity):
         raise InvalidRequest(f"unknown severity {severity!r} / gravedad desconocida")
     if state == ReviewState.DOWNGRADED:
-        if severity is None or SEVERITY_RANK[severity] >= SEVERITY_RANK[finding.severity]:
+        if severity is None or Severity(severity).rank >= Severity.rank_of(finding.severity):
             raise InvalidRequest(
                 f"downgraded needs a severity below {finding.severity} / "
                 f"rebajado necesita una gravedad menor que {finding.severity}"
@@ -252,7 +253,7 @@ def review_queue(
         .outerjoin(m.Team, m.Team.id == i.team_id)
         .where(f.active.is_(True), visible_interactions(principal), state.in_([str(s) for s in filters.states]))
         .order_by(
-            case({"critical": 0, "major": 1, "minor": 2}, value=severity, else_=3),
+            gravest_first(severity),
             f.learned,
             case((f.learned.is_(True), -func.coalesce(f.confidence, 0.0)), else_=0.0),
             i.started_at,

@@ -137,9 +137,9 @@ def test_a_request_the_reader_hears_stands_in_the_dialogue_beside_the_lexicons()
     ]
     heard = []
 
-    def reader(text, previous):
-        heard.append((text.raw, previous.raw if previous else None))
-        return frozenset({"dispute"}) if "somebody else" in text.raw else frozenset()
+    def reader(said):  # every consumer turn of the interaction at once, each with the turn before it
+        heard.extend((text.raw, previous.raw if previous else None) for text, previous in said)
+        return [frozenset({"dispute"}) if "somebody else" in text.raw else frozenset() for text, _ in said]
 
     plain = build_context(_call(turns), lexicons)
     assert not [r for r in plain.dialogue.requests if r.kind == "dispute"]

@@ -31,6 +31,15 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def number(text: str, lang: str = "es") -> float:
+    """A figure as a page shows it ("1.234,5" on a Spanish page, "1,234.5" on an English one) read back as a number."""
+    from babel.numbers import parse_decimal
+
+    from dashboards.formatting import locale_of
+
+    return float(parse_decimal(text.strip().rstrip("%").strip(), locale=locale_of(lang), strict=True))
+
+
 def all_text(at: AppTest) -> str:
     """Everything the page wrote as markdown, captions, HTML and dataframe cells (for leak checks)."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption]

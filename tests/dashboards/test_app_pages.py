@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dash_helpers import metrics, open_app, open_page
+from dash_helpers import metrics, number, open_app, open_page
 
 from dashboards.navigation import PAGES
 
@@ -59,9 +59,9 @@ def test_language_switch_to_english(principals):
 
 
 def test_overview_is_scoped_to_the_viewer(principals):
-    everyone = int(metrics(open_page(principals["analista"], "overview"))["Contactos"].replace(" ", ""))
-    team = int(metrics(open_page(principals["supervisor"], "overview"))["Contactos"].replace(" ", ""))
-    own = int(metrics(open_page(principals["agente"], "overview"))["Contactos"].replace(" ", ""))
+    everyone = int(number(metrics(open_page(principals["analista"], "overview"))["Contactos"]))
+    team = int(number(metrics(open_page(principals["supervisor"], "overview"))["Contactos"]))
+    own = int(number(metrics(open_page(principals["agente"], "overview"))["Contactos"]))
     assert everyone > team > own > 0
 
 

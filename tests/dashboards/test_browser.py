@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browser_i18n import dropdown_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -391,7 +392,7 @@ def _language_problems(page, lang: str) -> list[str]:
 
 def test_every_page_loads_without_a_request_to_another_host(server):
     """An administrator opens every page in both languages; not one request may go to another host, no widget text is
-    in the other language and no "None" is shown.
+    in the other language and no "None" is shown; every dropdown is opened and its options checked the same way.
     """
     from playwright.sync_api import sync_playwright
 
@@ -401,6 +402,7 @@ def test_every_page_loads_without_a_request_to_another_host(server):
     root = Path(__file__).resolve().parents[2] / "dashboards"
     keys = [spec.key for spec in PAGES if (root / spec.path).exists()]
     problems: list[str] = []
+    opened = 0
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
@@ -422,6 +424,10 @@ def test_every_page_loads_without_a_request_to_another_host(server):
                 page.wait_for_timeout(300)
                 assert _outside_references(page) == [], key
                 problems += [f"{key} {p}" for p in _language_problems(page, lang)]
+                found, count = dropdown_problems(page, lang, f"{lang}/{key}")  # every option list, opened
+                problems += found
+                opened += count
         browser.close()
     assert sorted(set(outside)) == []
     assert problems == []
+    assert opened >= 20  # the option lists were really opened (queue filters, pickers, rules, legal, users...)

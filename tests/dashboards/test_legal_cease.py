@@ -82,4 +82,5 @@ def test_a_case_lists_its_contacts_and_its_timeline_carries_the_cease_findings(p
     contacts = next(d.value for d in at.dataframe if "source_id" in d.value.columns and "families" in d.value.columns)
     assert len(contacts) == len(ids)
     assert contacts["families"].str.contains("Contacto tras cese").sum() == len(cease)
-    assert contacts["local_time"].str.contains("/").all()  # the consumer's zone is written beside the time
+    assert contacts["local_time"].notna().all()  # the consumer's local time, its zone named beside it with the offset
+    assert contacts["zone"].str.contains("UTC").all() and contacts["zone"].str.contains("hora").any()

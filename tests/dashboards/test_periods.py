@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
-from dash_helpers import metrics, open_page
+from dash_helpers import metrics, number, open_page
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -101,15 +101,15 @@ def test_overview_period_picker_week_month_and_custom_range(principals, db_url):
     at = open_page(principals["analista"], "overview")
     week = at.selectbox(key="ov_week").value
     assert week.kind == "week" and week.end < date.today()  # a complete week with data
-    assert int(metrics(at)["Contactos"].replace(" ", "")) == _contacts_between(db_url, week.start, week.end)
+    assert int(number(metrics(at)["Contactos"])) == _contacts_between(db_url, week.start, week.end)
     at.button_group(key="ov_kind").set_value("month").run()
     assert at.selectbox(key="ov_month").value == Period("month", date(2026, 10, 1), date(2026, 10, 31))
     assert "octubre de 2026" in at.selectbox(key="ov_month").options
-    assert int(metrics(at)["Contactos"].replace(" ", "")) == _contacts_between(db_url, date(2026, 10, 1), date(2026, 10, 31))
+    assert int(number(metrics(at)["Contactos"])) == _contacts_between(db_url, date(2026, 10, 1), date(2026, 10, 31))
     at.button_group(key="ov_kind").set_value("custom").run()
     at.date_input(key="ov_dates").set_value((date(2026, 10, 12), date(2026, 10, 14))).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert int(metrics(at)["Contactos"].replace(" ", "")) == _contacts_between(db_url, date(2026, 10, 12), date(2026, 10, 14))
+    assert int(number(metrics(at)["Contactos"])) == _contacts_between(db_url, date(2026, 10, 12), date(2026, 10, 14))
 
 
 def _floor_mean(db_url: str, start: date, end: date, agent_id: int | None = None) -> float:
@@ -125,10 +125,6 @@ def _floor_mean(db_url: str, start: date, end: date, agent_id: int | None = None
     return round(float(value), 1)
 
 
-def _number(text: str) -> float:
-    return float(text.replace(" ", "").replace(",", ""))
-
-
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_an_agent_sees_the_whole_floors_mean_without_other_agents_rows(principals, db_url, lang):
     agent = principals["agente"]
@@ -136,15 +132,15 @@ def test_an_agent_sees_the_whole_floors_mean_without_other_agents_rows(principal
     period = at.selectbox(key="ag_week").value
     shown = metrics(at)
     floor_label, score_label = ("Media del piso", "Puntuación") if lang == "es" else ("Floor mean", "Score")
-    floor = _number(shown[floor_label])
+    floor = number(shown[floor_label], lang)
     assert floor == _floor_mean(db_url, period.start, period.end)
     own = _floor_mean(db_url, period.start, period.end, agent.agent_id)
-    assert _number(shown[score_label]) == own and own != floor
+    assert number(shown[score_label], lang) == own and own != floor
     assert not at.dataframe or all("agent_name" not in d.value.columns for d in at.dataframe)  # no ranking table
     # The same floor mean as a supervisor's, for the same period.
     sup = open_page(principals["supervisor"], "agents", lang=lang)
     assert sup.selectbox(key="ag_week").value == period
-    assert _number(metrics(sup)[floor_label]) == floor
+    assert number(metrics(sup)[floor_label], lang) == floor
 
 
 def _record(iid: str, agent: str, when: datetime) -> dict:

@@ -8,7 +8,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from dash_helpers import metrics, open_page
+from dash_helpers import metrics, number, open_page
 from sqlalchemy import select
 
 from qa.storage import models as m
@@ -111,7 +111,7 @@ def test_only_reviewers_read_the_queue(session):
 
 def test_queue_page_pages_filters_to_recordings_and_jumps_to_an_id(principals):
     at = open_page(principals["analista"], "queue")
-    total = int(metrics(at)["Pendientes de revisión"].replace(" ", ""))
+    total = int(number(metrics(at)["Pendientes de revisión"]))
     assert total > 200
     next(b for b in at.button if b.key == "q_next_page").click().run()
     assert any("Hallazgo 51 de" in c.value for c in at.caption)
@@ -119,7 +119,7 @@ def test_queue_page_pages_filters_to_recordings_and_jumps_to_an_id(principals):
     at.selectbox(key="q_rec").select("yes").run()
     pick = next(s for s in at.selectbox if s.key and s.key.startswith("q_pick_"))
     assert pick.options and all("demo-rec-" in o and "🎧" in o for o in pick.options)
-    assert int(metrics(at)["Pendientes de revisión"].replace(" ", "")) == len(pick.options) < total
+    assert int(number(metrics(at)["Pendientes de revisión"])) == len(pick.options) < total
     at.text_input(key="q_jump").input("demo-rec-002").run()
     assert not at.exception
     assert any(m.value.replace("\\", "").strip("# ").startswith("Interacción demo-rec-002") for m in at.markdown)
