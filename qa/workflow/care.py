@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qa.storage import models as m
@@ -27,6 +26,7 @@ from qa.workflow import audit
 from qa.workflow.access import Principal, Right, require, require_interaction, visible_interactions
 from qa.workflow.cases import consumer_zone
 from qa.workflow.errors import ConflictError, InvalidRequest
+from qa.workflow.locking import write_versioned
 
 KIND = "care_check"
 NEW = "new"
@@ -197,26 +197,9 @@ def check_care(
         "vuelva a cargarla"
     )
     values = {"state": verdict, "reviewer_id": principal.user_id, "reason": reason.strip(), "reviewed_at": utcnow()}
-    if expected_version == 0:
-        if current.version != 0:
-            raise conflict
-        try:
-            # A concurrent first verdict fails on the primary key; the caller's transaction is then rolled back as a whole.
-            session.add(CareReview(interaction_id=interaction_id, version=1, **values))
-            session.flush()
-        except IntegrityError:
-            raise conflict from None
-        new_version = 1
-    else:
-        table = CareReview.__table__
-        result = session.execute(
-            update(table)
-            .where(table.c.interaction_id == interaction_id, table.c.version == expected_version)
-            .values(version=table.c.version + 1, **values)
-        )
-        if result.rowcount != 1:
-            raise conflict
-        new_version = expected_version + 1
+    new_version = write_versioned(
+        session, CareReview, {"interaction_id": interaction_id}, expected_version, values, conflict, exists=current.version != 0
+    )
     audit.record(
         session, principal, KIND, "interaction", interaction_id,
         {"interaction": current.interaction, "state": verdict, "previous_state": current.state, "reason": values["reason"],

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import case, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from qa.domain import Severity
@@ -29,6 +28,7 @@ from qa.storage.workflow_models import FindingReview, ReviewEvent, User
 from qa.workflow import audit
 from qa.workflow.access import Principal, Right, require, require_finding, visible_interactions
 from qa.workflow.errors import ConflictError, InvalidRequest
+from qa.workflow.locking import write_versioned
 from qa.workflow.rescoring import rescore_interactions
 
 
@@ -153,27 +153,9 @@ def review_finding(
         f"finding {finding_id} was reviewed by someone else since version {expected_version}; reload it / "
         f"otra persona revisó el hallazgo {finding_id} después de la versión {expected_version}; vuelva a cargarlo"
     )
-    if expected_version == 0:
-        if current is not None:
-            raise conflict
-        try:
-            # A concurrent first review of the same finding fails on the primary key; the caller's
-            # transaction is then rolled back as a whole.
-            session.add(FindingReview(finding_id=finding_id, version=1, **values))
-            session.flush()
-        except IntegrityError:
-            raise conflict from None
-        new_version = 1
-    else:
-        table = FindingReview.__table__
-        result = session.execute(
-            update(table)
-            .where(table.c.finding_id == finding_id, table.c.version == expected_version)
-            .values(version=table.c.version + 1, **values)
-        )
-        if result.rowcount != 1:
-            raise conflict
-        new_version = expected_version + 1
+    new_version = write_versioned(
+        session, FindingReview, {"finding_id": finding_id}, expected_version, values, conflict, exists=current is not None
+    )
     session.add(
         ReviewEvent(
             finding_id=finding_id,
