@@ -25,6 +25,7 @@ from qa.domain import Finding, Interaction
 from qa.ingest.stream import Progress, iter_records
 from qa.ingest.worker import _scan
 from qa.readers import ReadError, Record, iter_input_files
+from qa.scanner import Scanner
 from qa.storage.account_state import fact_keys
 
 #: Interactions read, then scanned together, at a time.
@@ -82,7 +83,7 @@ class ScanTotals:
 class StreamingScan:
     """Scan inputs window by window; ``emit`` receives each window's findings, ``report`` each window's errors."""
 
-    def __init__(self, scanner: Any, days: int, window: int = SCAN_WINDOW) -> None:
+    def __init__(self, scanner: Scanner, days: int, window: int = SCAN_WINDOW) -> None:
         self.scanner, self.window = scanner, max(1, window)
         self.keep = timedelta(days=2 * days)
         self.accounts: dict[str, _Account] = defaultdict(_Account)

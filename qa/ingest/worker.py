@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qa.domain import Finding, Interaction
+from qa.scanner import Scanner
 from qa.scoring import InteractionScore, Scorecard, load_scorecard, score_findings
 
 SCANNER_ENV = "QA_SCANNER"
@@ -28,7 +29,7 @@ class ScannerLoadError(RuntimeError):
     """The scanner could not be built (a rule-pack error, or a bad ``QA_SCANNER``); nothing can be scanned."""
 
 
-def load_scanner(spec: str | None = None) -> Any:
+def load_scanner(spec: str | None = None) -> Scanner:
     """Build the scanner named by ``module:callable`` (``QA_SCANNER`` or the bundled rule packs)."""
     spec = spec or os.environ.get(SCANNER_ENV) or DEFAULT_SCANNER
     module_name, _, attr = spec.partition(":")
@@ -102,7 +103,7 @@ class TaskResult:
 
 class _WorkerState:
     config: WorkerConfig | None = None
-    scanner: Any = None
+    scanner: Scanner | None = None
     scorecard: Scorecard | None = None
 
 
@@ -161,7 +162,7 @@ def _definer(cls: type, name: str) -> type | None:
 
 
 def _scan(
-    scanner: Any, interactions: list[Interaction], facts: dict[str, dict], summaries: list[dict[str, Any]] | None = None
+    scanner: Scanner, interactions: list[Interaction], facts: dict[str, dict], summaries: list[dict[str, Any]] | None = None
 ) -> list[Finding]:
     """Scan a batch; with a scanner that reports them (``scan_detailed(...).facts``), collect each contact's account facts.
 

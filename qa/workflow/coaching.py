@@ -23,7 +23,7 @@ from qa.storage.outcome_models import CoachingOutcome, OutcomeRow
 from qa.storage.types import utcnow
 from qa.storage.workflow_models import CoachingFinding, CoachingItem, User
 from qa.workflow import audit
-from qa.workflow.access import Principal, Right, Role, can_see_agent, require, require_finding, require_interaction
+from qa.workflow.access import Principal, Right, Role, can_see_agent, handled_by, require, require_finding, require_interaction
 from qa.workflow.coaching_outcomes import MEASURE_OF, MEASURES, MeasureFollowUp, item_outcomes, measure_window, outcome_kind
 from qa.workflow.errors import ConflictError, InvalidRequest, NotFound, PermissionDenied
 from qa.workflow.rescoring import counted_findings_query
@@ -191,7 +191,7 @@ def acknowledge(
     """
     require(principal, Right.ACKNOWLEDGE_COACHING)
     item = _item(session, principal, item_id)
-    if principal.role != Role.AGENT or item.agent_id != principal.agent_id:
+    if not handled_by(principal, item.agent_id):
         raise PermissionDenied("only the coached agent acknowledges / solo el agente puede confirmar la recepción")
     expected = item.version if expected_version is None else expected_version
     conflict = ConflictError(
@@ -234,7 +234,7 @@ def follow_up(
 ) -> FollowUp:
     """Compare the agent's violation rate for the item's families before and after coaching."""
     item = _item(session, principal, item_id)
-    if principal.role == Role.AGENT and item.agent_id != principal.agent_id:
+    if principal.role == Role.AGENT and not handled_by(principal, item.agent_id):
         raise NotFound(f"coaching item {item_id} not found / ítem de coaching {item_id} no encontrado")
     window = timedelta(days=window_days)
     pivot = item.acknowledged_at or item.created_at
