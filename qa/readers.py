@@ -24,7 +24,7 @@ an interaction that has them.
 
 A CSV row that cannot be trusted fails the whole interaction it belongs to (an
 interaction with a message silently missing would be scored as if it were complete):
-a row with bytes that are not UTF-8, a field longer than :data:`MAX_FIELD_CHARS`, a
+a row with bytes that are not UTF-8, a field longer than :data:`qa.readers_csv.MAX_FIELD_CHARS`, a
 row whose number of fields differs from the header's, and a row into which a stray
 quote has merged the rows that follow it (a field holding a line break and then what
 reads as a complete row). The interactions whose rows were swallowed that way are
@@ -33,48 +33,22 @@ reported too.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
-from qa.domain import INPUT_RECORD, MAX_TEXT_CHARS, Interaction, LabelledEntry, ReadError, Speaker
+from qa.domain import INPUT_RECORD, Interaction, LabelledEntry, ReadError
 
 SUPPORTED_SUFFIXES = (".json", ".jsonl", ".csv")
 
-CSV_INTERACTION_COLUMNS = (
-    "channel",
-    "direction",
-    "started_at",
-    "jurisdiction",
-    "consumer_timezone",
-    "language",
-    "agent_id",
-    "agent_name",
-    "team",
-    "account_id",
-    "consumer_phone",
-)
-CSV_REQUIRED_COLUMNS = ("interaction_id", "speaker", "text", "at")
-
-#: The longest CSV field read; a longer one makes its row (and interaction) a bad record.
-MAX_FIELD_CHARS = MAX_TEXT_CHARS
-# The csv module's own limit (131,072 by default) raises in the middle of a row and leaves
-# the parser inside it; it is raised far above MAX_FIELD_CHARS so that the check here, which
-# sees whole rows, decides. 2**31 - 1 fits a C long on every platform (sys.maxsize does not).
-_CSV_PARSER_LIMIT = 2**31 - 1
-
 _BOM = b"\xef\xbb\xbf"
-_SPEAKERS = frozenset(get_args(Speaker))
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # what "surrogateescape" decodes a stray byte to
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Strings (skipped whole) and the characters that give a JSON text its structure.
 _JSON_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]', re.DOTALL)
 _ID_GUESS = re.compile(r'"id"\s*:\s*("(?:[^"\\\n]|\\.){0,300}")')
@@ -298,172 +272,6 @@ def read_json_bytes(data: bytes, file: str) -> ReadResult:
     return result
 
 
-# ------------------------------------------------------------------------------------------------ CSV
-
-
-def _raise_csv_field_limit() -> None:
-    # The limit is process-wide: only ever raise it, never lower what someone else set.
-    if csv.field_size_limit() < _CSV_PARSER_LIMIT:
-        csv.field_size_limit(_CSV_PARSER_LIMIT)
-
-
-# At import too: the recording manifests of qa.ingest.sources are read with the csv module
-# in the same process, and a long cell there must not stop the batch either.
-_raise_csv_field_limit()
-
-
-@dataclass
-class _Group:
-    """The rows of one interaction in a CSV export, and what was wrong with any of them."""
-
-    line: int
-    record: dict[str, Any] | None = None
-    problems: list[tuple[int, str]] = field(default_factory=list)
-
-
-class _CsvLayout:
-    def __init__(self, header: list[str]) -> None:
-        self.header = header
-        self.width = len(header)
-        self.column = {}
-        for position, name in enumerate(header):
-            self.column.setdefault(name, position)
-        self.id_at = self.column["interaction_id"]
-        self.speaker_at = self.column["speaker"]
-
-    def value(self, row: list[str], name: str) -> str | None:
-        position = self.column.get(name)
-        return row[position] if position is not None and position < len(row) else None
-
-    def looks_like_row(self, line: str) -> str | None:
-        """The interaction id of ``line`` if it reads as a row of this file (id, then a speaker where it belongs)."""
-        cells = next(csv.reader([line]), [])
-        if len(cells) <= max(self.id_at, self.speaker_at):
-            return None
-        iid = cells[self.id_at].strip()
-        return iid if iid and cells[self.speaker_at].strip() in _SPEAKERS else None
-
-
-def _row_problem(row: list[str], layout: _CsvLayout, first: int, last: int) -> tuple[str | None, list[str]]:
-    """Why ``row`` (lines ``first``..``last``) cannot be trusted, and the ids of rows merged into it."""
-    for position, cell in enumerate(row):
-        bad = _NOT_UTF8.search(cell)
-        if bad is not None:
-            column = layout.header[position] if position < layout.width else f"#{position + 1}"
-            byte = ord(bad.group()) - 0xDC00
-            return f"not valid UTF-8 (byte 0x{byte:02X} in column {column!r}); save the file as UTF-8", []
-    for position, cell in enumerate(row):
-        if len(cell) > MAX_FIELD_CHARS:
-            column = layout.header[position] if position < layout.width else f"#{position + 1}"
-            return f"column {column!r} is {len(cell):,} characters long; at most {MAX_FIELD_CHARS:,} are accepted", []
-    for position, cell in enumerate(row):
-        if "\n" not in cell and "\r" not in cell:
-            continue
-        swallowed = [iid for text in _LINE_BREAK.split(cell)[1:] if (iid := layout.looks_like_row(text))]
-        if swallowed:
-            column = layout.header[position] if position < layout.width else f"#{position + 1}"
-            ids = ", ".join(dict.fromkeys(swallowed))
-            return (
-                f"a stray or unterminated quote in column {column!r} merged lines {first}-{last} into one row, "
-                f"swallowing the row(s) of {ids}",
-                list(dict.fromkeys(swallowed)),
-            )
-    if len(row) != layout.width:
-        where = f"line {first}" if first == last else f"lines {first}-{last} (read as one row)"
-        return (
-            f"row has {len(row)} fields but the header has {layout.width}, at {where}; "
-            "a stray quote or a missing or extra comma?",
-            [],
-        )
-    return None, []
-
-
-def read_csv_bytes(data: bytes, file: str) -> ReadResult:
-    """Read a CSV chat export's bytes (see the module docstring)."""
-    _raise_csv_field_limit()
-    result = ReadResult()
-    text = data.removeprefix(_BOM).decode("utf-8", "surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [name.strip() for name in next(reader, [])]
-    except csv.Error as exc:
-        result.add(ReadError(file, 1, f"unreadable CSV header: {exc}"))
-        return result
-    if any(_NOT_UTF8.search(name) for name in header):
-        result.add(ReadError(file, 1, "CSV header is not valid UTF-8; save the file as UTF-8"))
-        return result
-    missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
-    if missing:
-        result.add(ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}"))
-        return result
-    layout = _CsvLayout(header)
-    groups: dict[str, _Group] = {}
-    last = reader.line_num
-    while True:
-        first = last + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            last = reader.line_num
-            result.add(ReadError(file, first, f"unreadable CSV row: {exc}"))
-            continue
-        if row is None:
-            break
-        last = reader.line_num
-        if not row:
-            continue
-        try:
-            _csv_row(row, layout, first, last, groups, result, file)
-        except Exception as exc:  # noqa: BLE001 - a reader bug must cost one row, not the file
-            result.add(ReadError(file, first, f"cannot read the row: {type(exc).__name__}: {exc}"))
-    for iid, group in groups.items():
-        if group.problems:
-            shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
-            more = f" (and {len(group.problems) - 3} more)" if len(group.problems) > 3 else ""
-            result.add(ReadError(file, group.line, f"bad row(s), interaction not read: {shown}{more}", iid))
-        elif group.record is not None:
-            record = group.record
-            record.setdefault("channel", "chat")
-            if "started_at" not in record and record["turns"] and record["turns"][0]["at"]:
-                record["started_at"] = record["turns"][0]["at"]
-            result.add(parse_record(record, file, group.line))
-    return result
-
-
-def _csv_row(
-    row: list[str], layout: _CsvLayout, first: int, last: int, groups: dict[str, _Group], result: ReadResult, file: str
-) -> None:
-    iid = (layout.value(row, "interaction_id") or "").strip()
-    problem, swallowed = _row_problem(row, layout, first, last)
-    if problem is not None:
-        if iid and not _NOT_UTF8.search(iid):
-            groups.setdefault(iid, _Group(first)).problems.append((first, problem))
-        else:
-            result.add(ReadError(file, first, problem, iid or None))
-        for other in swallowed:
-            note = f"its row was swallowed by the stray quote of the row at line {first}"
-            groups.setdefault(other, _Group(first)).problems.append((first, note))
-        return
-    if not iid:
-        result.add(ReadError(file, first, "interaction_id is empty"))
-        return
-    group = groups.setdefault(iid, _Group(first))
-    if group.record is None:
-        group.record = {"id": iid, "turns": []}
-    record = group.record
-    for column in CSV_INTERACTION_COLUMNS:
-        value = (layout.value(row, column) or "").strip()
-        if value and column not in record:
-            record[column] = value
-    record["turns"].append(
-        {
-            "speaker": (layout.value(row, "speaker") or "").strip(),
-            "text": layout.value(row, "text") or "",
-            "at": (layout.value(row, "at") or "").strip() or None,
-        }
-    )
-
-
 # ------------------------------------------------------------------------------------------ files
 
 
@@ -539,3 +347,8 @@ def expected_entries(record: Record) -> tuple[LabelledEntry, ...] | ReadError:
         return ReadError(
             record.file, record.line, f"bad 'expected' entry: {describe_validation_error(exc)}", record.interaction.id
         )
+
+
+# The CSV half of the readers (its import also raises the csv module's field limit, which the
+# recording manifests read elsewhere need). Imported last: it builds on the records above.
+from qa.readers_csv import read_csv_bytes  # noqa: E402

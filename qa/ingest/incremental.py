@@ -11,7 +11,7 @@ whose top level is not an array is one record and is read whole. An item larger 
 interaction need not be adjacent, so a first pass notes each interaction's last row (ids only)
 and the second pass hands an interaction on as soon as its last row is read: memory holds the
 ids and the interactions still open, never the file. Records and errors are those of
-:func:`qa.readers.read_csv_bytes` (same lines, ids and reasons).
+:func:`qa.readers_csv.read_csv_bytes` (same lines, ids and reasons).
 """
 
 from __future__ import annotations
@@ -25,20 +25,15 @@ from typing import Any
 
 from qa.readers import (
     _NOT_UTF8,
-    CSV_REQUIRED_COLUMNS,
     ReadError,
     ReadResult,
-    _csv_row,
-    _CsvLayout,
-    _Group,
     _guess_id,
     _json_failure,
     _json_record,
-    _raise_csv_field_limit,
-    _row_problem,
     parse_record,
     read_file,
 )
+from qa.readers_csv import CSV_REQUIRED_COLUMNS, CsvLayout, Group, csv_row, raise_csv_field_limit, row_problem
 
 #: Characters read per block.
 BLOCK_CHARS = 1 << 16
@@ -208,7 +203,7 @@ def _rows(fh) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
             yield first, last, row, None
 
 
-def _header(fh, file: str) -> tuple[_CsvLayout | None, ReadError | None]:
+def _header(fh, file: str) -> tuple[CsvLayout | None, ReadError | None]:
     try:
         header = [name.strip() for name in next(csv.reader(fh), [])]
     except csv.Error as exc:
@@ -218,17 +213,17 @@ def _header(fh, file: str) -> tuple[_CsvLayout | None, ReadError | None]:
     missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
     if missing:
         return None, ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}")
-    return _CsvLayout(header), None
+    return CsvLayout(header), None
 
 
-def _touched(row: list[str], layout: _CsvLayout, first: int, last: int) -> list[str]:
+def _touched(row: list[str], layout: CsvLayout, first: int, last: int) -> list[str]:
     """The interactions a row adds to (its own, and any whose rows a stray quote swallowed into it)."""
     iid = (layout.value(row, "interaction_id") or "").strip()
-    _problem, swallowed = _row_problem(row, layout, first, last)
+    _problem, swallowed = row_problem(row, layout, first, last)
     return [*swallowed, *([iid] if iid and not _NOT_UTF8.search(iid) else [])]
 
 
-def _last_rows(path: Path, layout: _CsvLayout) -> dict[str, int]:
+def _last_rows(path: Path, layout: CsvLayout) -> dict[str, int]:
     """Pass one: each interaction's last row number."""
     last_row: dict[str, int] = {}
     with _open_text(path) as fh:
@@ -243,7 +238,7 @@ def _last_rows(path: Path, layout: _CsvLayout) -> dict[str, int]:
     return last_row
 
 
-def _finish(iid: str, group: _Group, file: str, result: ReadResult) -> None:
+def _finish(iid: str, group: Group, file: str, result: ReadResult) -> None:
     """An interaction's rows are all read: its record, or one error naming its bad rows (as ``read_csv_bytes``)."""
     if group.problems:
         shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
@@ -259,7 +254,7 @@ def _finish(iid: str, group: _Group, file: str, result: ReadResult) -> None:
 
 def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]:
     """The records and errors of a CSV chat export, about ``slice_items`` at a time (see the module docstring)."""
-    _raise_csv_field_limit()
+    raise_csv_field_limit()
     file = str(path)
     try:
         with _open_text(path) as fh:
@@ -268,7 +263,7 @@ def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]
             yield ReadResult(errors=[error] if error else [])
             return
         last_row = _last_rows(path, layout)
-        groups: dict[str, _Group] = {}
+        groups: dict[str, Group] = {}
         result = ReadResult()
         with _open_text(path) as fh:
             for number, (first, last, row, reason) in enumerate(_rows(fh)):
@@ -277,7 +272,7 @@ def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]
                     continue
                 try:
                     touched = _touched(row, layout, first, last)
-                    _csv_row(row, layout, first, last, groups, result, file)
+                    csv_row(row, layout, first, last, groups, result, file)
                 except Exception as exc:  # noqa: BLE001 - a reader bug must cost one row, not the file
                     result.add(ReadError(file, first, f"cannot read the row: {type(exc).__name__}: {exc}"))
                     continue

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from qa.domain import MAX_TURN_SECONDS, printable
 from qa.ingest.sources import canonical_document
-from qa.readers import Record, parse_record, read_csv_bytes, read_json_bytes, read_jsonl_lines
+from qa.readers import Record, parse_record, read_json_bytes, read_jsonl_lines
+from qa.readers_csv import read_csv_bytes
 
 # QA_HYPOTHESIS_EXAMPLES raises the count for a longer hunt (the suite's default keeps it to seconds).
 SETTINGS = settings(
