@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, TextIO, get_args
 
 from qa.domain import MAX_TEXT_CHARS, ReadError, Speaker
 from qa.readers import _BOM, _NOT_UTF8, ReadResult, parse_record
@@ -120,26 +121,24 @@ def row_problem(row: list[str], layout: CsvLayout, first: int, last: int) -> tup
     return None, []
 
 
-def read_csv_bytes(data: bytes, file: str) -> ReadResult:
-    """Read a CSV chat export's bytes (see the module docstring)."""
-    raise_csv_field_limit()
-    result = ReadResult()
-    text = data.removeprefix(_BOM).decode("utf-8", "surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read_header(fh: TextIO, file: str) -> tuple[CsvLayout | None, ReadError | None]:
+    """The layout of a CSV export's header, or why the file cannot be read."""
     try:
-        header = [name.strip() for name in next(reader, [])]
+        header = [name.strip() for name in next(csv.reader(fh), [])]
     except csv.Error as exc:
-        result.add(ReadError(file, 1, f"unreadable CSV header: {exc}"))
-        return result
+        return None, ReadError(file, 1, f"unreadable CSV header: {exc}")
     if any(_NOT_UTF8.search(name) for name in header):
-        result.add(ReadError(file, 1, "CSV header is not valid UTF-8; save the file as UTF-8"))
-        return result
+        return None, ReadError(file, 1, "CSV header is not valid UTF-8; save the file as UTF-8")
     missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
     if missing:
-        result.add(ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}"))
-        return result
-    layout = CsvLayout(header)
-    groups: dict[str, Group] = {}
+        return None, ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}")
+    return CsvLayout(header), None
+
+
+def rows(fh: TextIO) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
+    """After the header: ``(first line, last line, row, None)`` per row, ``(first, last, None, reason)`` per unreadable one."""
+    reader = csv.reader(fh)
+    next(reader, None)
     last = reader.line_num
     while True:
         first = last + 1
@@ -147,28 +146,49 @@ def read_csv_bytes(data: bytes, file: str) -> ReadResult:
             row = next(reader, None)
         except csv.Error as exc:
             last = reader.line_num
-            result.add(ReadError(file, first, f"unreadable CSV row: {exc}"))
+            yield first, last, None, f"unreadable CSV row: {exc}"
             continue
         if row is None:
-            break
+            return
         last = reader.line_num
-        if not row:
+        if row:
+            yield first, last, row, None
+
+
+def finish(iid: str, group: Group, file: str, result: ReadResult) -> None:
+    """An interaction's rows are all read: its record, or one error naming its bad rows."""
+    if group.problems:
+        shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
+        more = f" (and {len(group.problems) - 3} more)" if len(group.problems) > 3 else ""
+        result.add(ReadError(file, group.line, f"bad row(s), interaction not read: {shown}{more}", iid))
+    elif group.record is not None:
+        record: dict[str, Any] = group.record
+        record.setdefault("channel", "chat")
+        if "started_at" not in record and record["turns"] and record["turns"][0]["at"]:
+            record["started_at"] = record["turns"][0]["at"]
+        result.add(parse_record(record, file, group.line))
+
+
+def read_csv_bytes(data: bytes, file: str) -> ReadResult:
+    """Read a CSV chat export's bytes (see the module docstring)."""
+    raise_csv_field_limit()
+    result = ReadResult()
+    text = data.removeprefix(_BOM).decode("utf-8", "surrogateescape")
+    layout, error = read_header(io.StringIO(text, newline=""), file)
+    if layout is None:
+        result.add(error or ReadError(file, 1, "unreadable CSV header"))
+        return result
+    groups: dict[str, Group] = {}
+    for first, last, row, reason in rows(io.StringIO(text, newline="")):
+        if row is None:
+            result.add(ReadError(file, first, reason or "unreadable CSV row"))
             continue
         try:
             csv_row(row, layout, first, last, groups, result, file)
         except Exception as exc:  # noqa: BLE001 - a reader bug must cost one row, not the file
             result.add(ReadError(file, first, f"cannot read the row: {type(exc).__name__}: {exc}"))
     for iid, group in groups.items():
-        if group.problems:
-            shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
-            more = f" (and {len(group.problems) - 3} more)" if len(group.problems) > 3 else ""
-            result.add(ReadError(file, group.line, f"bad row(s), interaction not read: {shown}{more}", iid))
-        elif group.record is not None:
-            record = group.record
-            record.setdefault("channel", "chat")
-            if "started_at" not in record and record["turns"] and record["turns"][0]["at"]:
-                record["started_at"] = record["turns"][0]["at"]
-            result.add(parse_record(record, file, group.line))
+        finish(iid, group, file, result)
     return result
 
 

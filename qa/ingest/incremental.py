@@ -16,12 +16,10 @@ ids and the interactions still open, never the file. Records and errors are thos
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from qa.readers import (
     _NOT_UTF8,
@@ -30,10 +28,9 @@ from qa.readers import (
     _guess_id,
     _json_failure,
     _json_record,
-    parse_record,
     read_file,
 )
-from qa.readers_csv import CSV_REQUIRED_COLUMNS, CsvLayout, Group, csv_row, raise_csv_field_limit, row_problem
+from qa.readers_csv import CsvLayout, Group, csv_row, finish, raise_csv_field_limit, read_header, row_problem, rows
 
 #: Characters read per block.
 BLOCK_CHARS = 1 << 16
@@ -127,7 +124,7 @@ class _ArrayReader:
                 if self.depth == 0:
                     empty = self.index == 0 and not self.buffer[self.item_start : found.start()].strip()
                     extra = self._extra_after(found.end())
-                    if empty and extra:  # "[] x": the whole-file reader's one error, with its reason
+                    if empty and (extra or token == "}"):  # "[] x", "[}": the whole-file reader's one error, with its reason
                         self.result.add(ReadError(self.file, 1, self.whole_reason))
                     else:
                         self.emit(found.start(), closing=True)
@@ -183,39 +180,6 @@ def iter_json_array(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[Read
 # ------------------------------------------------------------------------------------------------ CSV
 
 
-def _rows(fh) -> Iterator[tuple[int, int, list[str] | None, str | None]]:
-    """After the header: ``(first line, last line, row, None)`` per row, ``(first, last, None, reason)`` per unreadable one."""
-    reader = csv.reader(fh)
-    next(reader, None)
-    last = reader.line_num
-    while True:
-        first = last + 1
-        try:
-            row = next(reader, None)
-        except csv.Error as exc:
-            last = reader.line_num
-            yield first, last, None, f"unreadable CSV row: {exc}"
-            continue
-        if row is None:
-            return
-        last = reader.line_num
-        if row:
-            yield first, last, row, None
-
-
-def _header(fh, file: str) -> tuple[CsvLayout | None, ReadError | None]:
-    try:
-        header = [name.strip() for name in next(csv.reader(fh), [])]
-    except csv.Error as exc:
-        return None, ReadError(file, 1, f"unreadable CSV header: {exc}")
-    if any(_NOT_UTF8.search(name) for name in header):
-        return None, ReadError(file, 1, "CSV header is not valid UTF-8; save the file as UTF-8")
-    missing = [c for c in CSV_REQUIRED_COLUMNS if c not in header]
-    if missing:
-        return None, ReadError(file, 1, f"CSV header lacks column(s): {', '.join(missing)}")
-    return CsvLayout(header), None
-
-
 def _touched(row: list[str], layout: CsvLayout, first: int, last: int) -> list[str]:
     """The interactions a row adds to (its own, and any whose rows a stray quote swallowed into it)."""
     iid = (layout.value(row, "interaction_id") or "").strip()
@@ -227,7 +191,7 @@ def _last_rows(path: Path, layout: CsvLayout) -> dict[str, int]:
     """Pass one: each interaction's last row number."""
     last_row: dict[str, int] = {}
     with _open_text(path) as fh:
-        for number, (first, last, row, _reason) in enumerate(_rows(fh)):
+        for number, (first, last, row, _reason) in enumerate(rows(fh)):
             if row is None:
                 continue
             try:
@@ -238,27 +202,13 @@ def _last_rows(path: Path, layout: CsvLayout) -> dict[str, int]:
     return last_row
 
 
-def _finish(iid: str, group: Group, file: str, result: ReadResult) -> None:
-    """An interaction's rows are all read: its record, or one error naming its bad rows (as ``read_csv_bytes``)."""
-    if group.problems:
-        shown = "; ".join(f"line {line}: {problem}" for line, problem in group.problems[:3])
-        more = f" (and {len(group.problems) - 3} more)" if len(group.problems) > 3 else ""
-        result.add(ReadError(file, group.line, f"bad row(s), interaction not read: {shown}{more}", iid))
-    elif group.record is not None:
-        record: dict[str, Any] = group.record
-        record.setdefault("channel", "chat")
-        if "started_at" not in record and record["turns"] and record["turns"][0]["at"]:
-            record["started_at"] = record["turns"][0]["at"]
-        result.add(parse_record(record, file, group.line))
-
-
 def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]:
     """The records and errors of a CSV chat export, about ``slice_items`` at a time (see the module docstring)."""
     raise_csv_field_limit()
     file = str(path)
     try:
         with _open_text(path) as fh:
-            layout, error = _header(fh, file)
+            layout, error = read_header(fh, file)
         if layout is None:
             yield ReadResult(errors=[error] if error else [])
             return
@@ -266,7 +216,7 @@ def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]
         groups: dict[str, Group] = {}
         result = ReadResult()
         with _open_text(path) as fh:
-            for number, (first, last, row, reason) in enumerate(_rows(fh)):
+            for number, (first, last, row, reason) in enumerate(rows(fh)):
                 if row is None:
                     result.add(ReadError(file, first, reason or "unreadable CSV row"))
                     continue
@@ -276,14 +226,17 @@ def iter_csv(path: Path, slice_items: int = SLICE_ITEMS) -> Iterator[ReadResult]
                 except Exception as exc:  # noqa: BLE001 - a reader bug must cost one row, not the file
                     result.add(ReadError(file, first, f"cannot read the row: {type(exc).__name__}: {exc}"))
                     continue
-                for iid in touched:
+                for iid in touched:  # a row with a stray quote can finish several interactions: slice between them
                     if last_row.get(iid, -1) <= number and iid in groups:
-                        _finish(iid, groups.pop(iid), file, result)
+                        finish(iid, groups.pop(iid), file, result)
+                    if len(result.records) + len(result.errors) >= slice_items:
+                        yield result
+                        result = ReadResult()
                 if len(result.records) + len(result.errors) >= slice_items:
                     yield result
                     result = ReadResult()
         for iid, group in groups.items():  # none unless the file changed between the passes
-            _finish(iid, group, file, result)
+            finish(iid, group, file, result)
         yield result
     except OSError as exc:
         yield ReadResult(errors=[ReadError(file, None, f"cannot read file: {exc.strerror or exc}")])
