@@ -10,8 +10,8 @@ name is formatted while scanning:
   stream is the tokens' forms joined by spaces;
 - per word, the ids of its known ``w:`` and ``c:`` features are kept as an array (words repeat
   across calls); every word and lemma that appears in a pair feature has a number, so the
-  ``n:``, ``b:`` and ``q:`` features of all turns are found at once as integer keys
-  ``first × size + second`` in a sorted array (``numpy.searchsorted``), and lemmas' ``l:`` and
+  ``n:``, ``b:`` and ``q:`` features of all turns are found as integer keys
+  ``first × size + second`` in a dictionary per kind, and lemmas' ``l:`` and
   ``p:`` ids are read from arrays indexed by lemma number;
 - the ids of all turns, tagged with their row, are counted with one ``numpy.unique``, which
   also sorts each row's ids as :meth:`TurnModel.score` has them; TF-IDF, the per-block norms and
