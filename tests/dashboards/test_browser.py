@@ -227,7 +227,10 @@ def test_analyst_reviews_a_recorded_call_in_a_real_browser(server, db_url):
         for title, name in (("Agentes", "04-agents"), ("Reglas", "05-rules"), ("Carga de datos", "06-ingest")):
             _go(page, title)
             _shot(page, name)
-        account = _busiest_account(db_url)
+        from dashboards.screenshots import busiest_account
+
+        account = busiest_account(db_url)
+        assert account is not None
         _go(page, "Legal")
         _search_account(page, account)
         _shot(page, "07-legal-search", height=2300)
@@ -279,25 +282,6 @@ def _masked_bytes(db_url: str, source_id: str) -> bytes:
     original = ROOT / "tests" / "fixtures" / "audio" / "es_stereo_threat.wav"
     assert path.read_bytes() != original.read_bytes()
     return path.read_bytes()
-
-
-def _busiest_account(db_url: str) -> str:
-    from sqlalchemy import func, select
-
-    from qa.storage import models as m
-    from qa.storage import open_database
-
-    db = open_database(db_url)
-    with db.session() as s:
-        code = s.scalar(
-            select(m.Account.code)
-            .join(m.Interaction, m.Interaction.account_id == m.Account.id)
-            .group_by(m.Account.code)
-            .order_by(func.count().desc(), m.Account.code)
-            .limit(1)
-        )
-    db.dispose()
-    return code
 
 
 def _single_finding_item(db_url: str) -> str:
